@@ -1,0 +1,43 @@
+import pytest
+from django.test import Client
+
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # Tests render templates without collectstatic; hashed names come from production only.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def solid_tumors(db):
+    return factories.CancerTypeFactory(name="Solid tumors", slug="solid-tumors")
+
+
+@pytest.fixture
+def neuroblastoma(solid_tumors):
+    return factories.CancerTypeFactory(name="Neuroblastoma", parent=solid_tumors)
+
+
+@pytest.fixture
+def hematologic(db):
+    return factories.CancerTypeFactory(
+        name="Hematologic malignancies", slug="hematologic-malignancies"
+    )
+
+
+@pytest.fixture
+def leukemia(hematologic):
+    return factories.CancerTypeFactory(name="Acute myeloid leukemia", parent=hematologic)
+
+
+@pytest.fixture
+def staff_client(db, django_user_model):
+    user = django_user_model.objects.create_superuser("staff", "staff@example.org", "pw-for-tests")
+    client = Client()
+    client.force_login(user)
+    return client

@@ -1,0 +1,102 @@
+import datetime
+
+import factory
+from django.utils.text import slugify
+
+from trials import models
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Organisation
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Example Sponsor {n}")
+    location = "Utrecht, the Netherlands"
+
+
+class CancerTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.CancerType
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Cancer type {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    parent = None
+
+
+class TrialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Trial
+        skip_postgeneration_save = True
+
+    short_name = factory.Sequence(lambda n: f"TRIAL-{n:03d}")
+    subtitle = "example"
+    official_title = factory.LazyAttribute(lambda o: f"Official title of {o.short_name}")
+    slug = factory.LazyAttribute(lambda o: o.short_name.lower())
+    summary = factory.LazyAttribute(lambda o: f"What {o.short_name} is about, in one paragraph.")
+    eligibility = "Children with a solid tumour that has come back."
+    min_age_months = None
+    max_age_months = 18 * 12
+    disease_setting = models.DiseaseSetting.RELAPSED_REFRACTORY
+    goal = "To find out how safe a new medicine is."
+    background = "Some background."
+    phase = models.Phase.PHASE_1_2
+    status = models.Status.RECRUITING
+    start_date = datetime.date(2024, 1, 15)
+    last_reviewed = datetime.date(2026, 9, 1)
+    publication = models.Publication.PUBLISHED
+    sponsor = factory.SubFactory(OrganisationFactory)
+
+    @factory.post_generation
+    def cancer_types(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.cancer_types.set(extracted)
+
+
+class ArmFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Arm
+
+    trial = factory.SubFactory(TrialFactory)
+    name = factory.Sequence(lambda n: f"Arm {n}")
+    intervention = "Drug X"
+    status = models.ArmStatus.OPEN
+    order = factory.Sequence(lambda n: n)
+
+
+class InvestigatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Investigator
+
+    title = "Dr."
+    name = factory.Sequence(lambda n: f"A. Investigator {n}")
+    specialty = "Paediatric oncology"
+
+
+class TrialInvestigatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.TrialInvestigator
+
+    trial = factory.SubFactory(TrialFactory)
+    investigator = factory.SubFactory(InvestigatorFactory)
+    role = models.InvestigatorRole.LOCAL_PRINCIPAL_INVESTIGATOR
+
+
+class ApprovalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Approval
+
+    trial = factory.SubFactory(TrialFactory)
+    body = "An accredited medical research ethics committee"
+    kind = models.ApprovalKind.ETHICS
+    decision_date = datetime.date(2023, 6, 1)
+
+
+class RegistryNumberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.RegistryNumber
+
+    trial = factory.SubFactory(TrialFactory)
+    registry = models.Registry.NCT
+    value = factory.Sequence(lambda n: f"NCT{n:08d}")

@@ -1,0 +1,157 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from trials.models import ArmStatus, InvestigatorRole, Registry, Status
+
+from .factories import (
+    ApprovalFactory,
+    ArmFactory,
+    OrganisationFactory,
+    RegistryNumberFactory,
+    TrialFactory,
+    TrialInvestigatorFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def esmart_like(solid_tumors, hematologic):
+    trial = TrialFactory(
+        short_name="ESMART",
+        subtitle="different tumor types",
+        slug="esmart",
+        official_title="European proof-of-concept therapeutic stratification trial.",
+        eligibility="Children and teenagers with cancer in whom the disease has returned.",
+        max_age_months=216,
+        goal="The goal of this study is to assess how safe and effective a drug is.",
+        background="Cancer arises by the accumulation of multiple changes.\n\nPreviously, iTHER.",
+        arms_intro="The following ‘arms’ have started:",
+        cancer_types=[solid_tumors, hematologic],
+        design_note="multi arm",
+        max_patients_total=280,
+        max_patients_local=25,
+        start_date=datetime.date(2018, 4, 5),
+        status=Status.ACTIVE_NOT_RECRUITING,
+        status_note="This study is momentarily closed for inclusion.",
+        sponsor=OrganisationFactory(name="Institut Gustave Roussy", location="Villejuif, France"),
+        network=OrganisationFactory(
+            name="ITCC", location="", description="an international collaboration"
+        ),
+        last_reviewed=datetime.date(2025, 9, 16),
+    )
+    ArmFactory(trial=trial, name="Arm A. Ribociclib + Topotecan", status=ArmStatus.CLOSED, order=1)
+    ArmFactory(trial=trial, name="Arm B. Ribociclib + Everolimus", status=ArmStatus.OPEN, order=2)
+    TrialInvestigatorFactory(
+        trial=trial, investigator__title="Dr.", investigator__name="N. van Eijkelenburg"
+    )
+    TrialInvestigatorFactory(
+        trial=trial, role=InvestigatorRole.RESEARCH_NURSE, investigator__name="J. Nurse"
+    )
+    ApprovalFactory(
+        trial=trial,
+        note="This committee has decided that it is justified to ask patients to participate.",
+        more_information_url="https://www.ccmo.nl/",
+        more_information_label="CCMO",
+    )
+    RegistryNumberFactory(trial=trial, registry=Registry.EUDRACT, value="2016-000133-40")
+    return trial
+
+
+def test_trial_page_shows_the_seed_sections_in_order(client, esmart_like):
+    text = client.get("/trials/esmart/").text
+    headings = [
+        "ESMART",
+        "Who can enter",
+        "Age",
+        "Goal",
+        "Background",
+        "Study arms",
+        "This study was initiated by ITCC, an international collaboration.",
+        "This study is momentarily closed for inclusion.",
+        "Last reviewed",
+        "Study details",
+        "Official title",
+        "Cancer types",
+        "Phase",
+        "Maximum number of patients",
+        "Start date",
+        "Status",
+        "Local principal investigator",
+        "Sponsor",
+        "Approval",
+        "Trial registry number",
+        "The above information is intended as a brief summary only",
+    ]
+    positions = [text.index(heading) for heading in headings]
+    assert positions == sorted(positions)
+
+
+def test_trial_page_shows_the_facts_as_families_read_them(client, esmart_like):
+    text = client.get(esmart_like.get_absolute_url()).text
+    assert "up to 18 years" in text
+    assert "Phase 1/2, multi arm" in text
+    assert "280, of whom 25 are expected to participate in the Netherlands" in text
+    assert "April 5, 2018" in text
+    assert "September 16, 2025" in text
+    assert "Closed for inclusion" in text and "Active, not recruiting" in text
+    assert "Dr. N. van Eijkelenburg" in text
+    assert "J. Nurse" in text and "Research nurse" in text
+    assert "Institut Gustave Roussy, Villejuif, France" in text
+    assert '<a href="https://www.ccmo.nl/">CCMO</a>' in text
+    assert "Hematologic malignancies" in text and "Solid tumors" in text
+    assert "Princess Máxima Center" in text
+
+
+def test_each_arm_shows_its_own_status(client, esmart_like):
+    text = client.get(esmart_like.get_absolute_url()).text
+    arm_a = text.index("Arm A. Ribociclib + Topotecan")
+    arm_b = text.index("Arm B. Ribociclib + Everolimus")
+    assert "Closed for inclusion" in text[arm_a:arm_b]
+    assert "Open for inclusion" in text[arm_b:]
+
+
+def test_registry_numbers_link_to_the_registry(client, esmart_like):
+    text = client.get(esmart_like.get_absolute_url()).text
+    assert "EudraCT number" in text
+    assert (
+        '<a href="https://www.clinicaltrialsregister.eu/ctr-search/search?query=2016-000133-40">'
+        "2016-000133-40</a>"
+    ) in text
+
+
+def test_draft_trial_is_not_public(client):
+    draft = TrialFactory(slug="secret", publication="draft")
+    response = client.get(draft.get_absolute_url())
+    assert response.status_code == 404
+    assert "We could not find that page" in response.text
+
+
+def test_missing_slug_is_a_friendly_404(client, db):
+    response = client.get("/trials/no-such-trial/")
+    assert response.status_code == 404
+    assert "See all trials" in response.text
+
+
+def test_optional_sections_are_left_out_when_empty(client):
+    trial = TrialFactory(goal="", background="", sponsor=None, max_patients_total=None)
+    text = client.get(trial.get_absolute_url()).text
+    assert "Background" not in text
+    assert "Study arms" not in text
+    assert "Sponsor" not in text
+    assert "Maximum number of patients" not in text
+
+
+@pytest.mark.parametrize("arm_count", [1, 18])
+def test_trial_page_runs_a_fixed_number_of_queries(
+    client, django_assert_num_queries, esmart_like, arm_count
+):
+    for number in range(arm_count):
+        ArmFactory(trial=esmart_like, name=f"Extra arm {number}")
+        TrialInvestigatorFactory(trial=esmart_like, role=InvestigatorRole.CO_INVESTIGATOR)
+        ApprovalFactory(trial=esmart_like)
+    with django_assert_num_queries(6):
+        response = client.get(esmart_like.get_absolute_url())
+    assert response.status_code == 200

@@ -1,0 +1,35 @@
+import pytest
+
+from .factories import CancerTypeFactory, TrialFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_groups_and_types_with_trial_counts(client, solid_tumors, neuroblastoma):
+    TrialFactory(cancer_types=[neuroblastoma])
+    TrialFactory(cancer_types=[solid_tumors])
+    TrialFactory(cancer_types=[neuroblastoma], publication="draft")
+    response = client.get("/")
+    text = response.text
+    assert response.status_code == 200
+    assert "Browse by cancer type" in text
+    assert '<a href="/trials/?cancer_type=solid-tumors">Solid tumors</a>' in text
+    assert "2 trials" in text  # the group counts its types' trials, not the draft
+    assert '<a href="/trials/?cancer_type=neuroblastoma">Neuroblastoma</a>' in text
+    assert "1 trial" in text
+    assert "See all 2 trials" in text
+
+
+def test_home_with_no_content_still_works(client, db):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "No cancer types have been set up yet." in response.text
+
+
+@pytest.mark.parametrize("type_count", [2, 12])
+def test_home_runs_a_fixed_number_of_queries(client, django_assert_num_queries, type_count):
+    group = CancerTypeFactory(name="Solid tumors")
+    for number in range(type_count):
+        TrialFactory(cancer_types=[CancerTypeFactory(name=f"Type {number}", parent=group)])
+    with django_assert_num_queries(3):
+        client.get("/")

@@ -1,0 +1,278 @@
+import pytest
+from django.urls import reverse
+
+from trials.models import Phase, Status
+
+from .factories import CancerTypeFactory, RegistryNumberFactory, TrialFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = reverse("trials:list")
+
+
+def shown(response) -> list[str]:
+    return [trial.short_name for trial in response.context["trials"]]
+
+
+@pytest.fixture
+def catalogue(solid_tumors, neuroblastoma, hematologic, leukemia):
+    """Four published trials and a draft, spread over types, phases, statuses and ages."""
+    return {
+        "nbl": TrialFactory(
+            short_name="NBL-1",
+            cancer_types=[neuroblastoma],
+            phase=Phase.PHASE_2,
+            status=Status.RECRUITING,
+            min_age_months=6,
+            max_age_months=21 * 12,
+        ),
+        "solid": TrialFactory(
+            short_name="SOLID-1",
+            cancer_types=[solid_tumors],
+            phase=Phase.PHASE_1,
+            status=Status.ACTIVE_NOT_RECRUITING,
+            min_age_months=None,
+            max_age_months=18 * 12,
+        ),
+        "aml": TrialFactory(
+            short_name="AML-1",
+            cancer_types=[leukemia],
+            phase=Phase.PHASE_3,
+            status=Status.RECRUITING,
+            min_age_months=12 * 12,
+            max_age_months=None,
+            summary="Venetoclax for children whose leukaemia came back.",
+        ),
+        "anyage": TrialFactory(
+            short_name="ANY-1",
+            cancer_types=[hematologic, neuroblastoma],
+            phase=Phase.PHASE_2,
+            status=Status.COMPLETED,
+            min_age_months=None,
+            max_age_months=None,
+        ),
+        "draft": TrialFactory(
+            short_name="DRAFT-1",
+            cancer_types=[neuroblastoma],
+            publication="draft",
+            status=Status.RECRUITING,
+        ),
+    }
+
+
+def test_unfiltered_finder_lists_published_trials_by_name(client, catalogue):
+    response = client.get(LIST_URL)
+    assert response.status_code == 200
+    assert shown(response) == ["AML-1", "ANY-1", "NBL-1", "SOLID-1"]
+    assert "4 trials found" in response.text
+
+
+def test_filter_by_specific_cancer_type(client, catalogue):
+    response = client.get(LIST_URL, {"cancer_type": "neuroblastoma"})
+    assert shown(response) == ["ANY-1", "NBL-1"]
+
+
+def test_filter_by_group_includes_trials_of_its_types(client, catalogue):
+    response = client.get(LIST_URL, {"cancer_type": "solid-tumors"})
+    assert shown(response) == ["ANY-1", "NBL-1", "SOLID-1"]
+    response = client.get(LIST_URL, {"cancer_type": "hematologic-malignancies"})
+    assert shown(response) == ["AML-1", "ANY-1"]
+
+
+def test_repeated_cancer_types_combine_with_or(client, catalogue):
+    response = client.get(
+        LIST_URL + "?cancer_type=acute-myeloid-leukemia&cancer_type=neuroblastoma"
+    )
+    assert shown(response) == ["AML-1", "ANY-1", "NBL-1"]
+
+
+def test_filter_by_phase(client, catalogue):
+    assert shown(client.get(LIST_URL, {"phase": "phase_2"})) == ["ANY-1", "NBL-1"]
+    assert shown(client.get(LIST_URL + "?phase=phase_1&phase=phase_3")) == ["AML-1", "SOLID-1"]
+
+
+def test_filter_by_status(client, catalogue):
+    assert shown(client.get(LIST_URL, {"status": "recruiting"})) == ["AML-1", "NBL-1"]
+
+
+@pytest.mark.parametrize(
+    ("age", "expected"),
+    [
+        ("0", ["ANY-1", "NBL-1", "SOLID-1"]),  # NBL from 6 months: a baby of 0 years may fit
+        ("12", ["AML-1", "ANY-1", "NBL-1", "SOLID-1"]),
+        ("18", ["AML-1", "ANY-1", "NBL-1", "SOLID-1"]),  # "up to 18 years" includes 18
+        ("19", ["AML-1", "ANY-1", "NBL-1"]),
+        ("22", ["AML-1", "ANY-1"]),
+    ],
+)
+def test_filter_by_age_keeps_trials_whose_range_includes_it(client, catalogue, age, expected):
+    assert shown(client.get(LIST_URL, {"age": age})) == expected
+
+
+def test_text_search_matches_name_title_and_summary(client, catalogue):
+    assert shown(client.get(LIST_URL, {"q": "nbl"})) == ["NBL-1"]
+    assert shown(client.get(LIST_URL, {"q": "venetoclax"})) == ["AML-1"]
+    assert shown(client.get(LIST_URL, {"q": "Official title of SOLID"})) == ["SOLID-1"]
+
+
+def test_text_search_matches_registry_number(client, catalogue):
+    RegistryNumberFactory(trial=catalogue["aml"], registry="nct", value="NCT05183035")
+    RegistryNumberFactory(trial=catalogue["draft"], registry="nct", value="NCT05183036")
+    assert shown(client.get(LIST_URL, {"q": "NCT05183035"})) == ["AML-1"]
+    assert shown(client.get(LIST_URL, {"q": "nct0518303"})) == ["AML-1"]
+
+
+def test_filters_combine(client, catalogue):
+    response = client.get(
+        LIST_URL, {"cancer_type": "solid-tumors", "status": "recruiting", "age": "10"}
+    )
+    assert shown(response) == ["NBL-1"]
+    response = client.get(LIST_URL, {"cancer_type": "solid-tumors", "phase": "phase_2", "q": "ANY"})
+    assert shown(response) == ["ANY-1"]
+
+
+def test_option_counts_reflect_the_other_filters(client, catalogue):
+    response = client.get(LIST_URL, {"status": "recruiting"})
+    phases = {option.value: option.count for option in response.context["phase_options"]}
+    assert phases["phase_2"] == 1  # NBL-1 only: ANY-1 is completed
+    assert phases["phase_3"] == 1
+    assert phases["phase_1"] == 0
+    # The status counts ignore the status filter itself, so other statuses stay choosable.
+    statuses = {option.value: option.count for option in response.context["status_options"]}
+    assert statuses == {**statuses, "recruiting": 2, "completed": 1, "active_not_recruiting": 1}
+
+
+def test_cancer_type_options_form_a_tree_with_counts(client, catalogue):
+    response = client.get(LIST_URL)
+    groups = {group.value: group for group in response.context["cancer_type_options"]}
+    assert groups["solid-tumors"].count == 3
+    assert [child.value for child in groups["solid-tumors"].children] == ["neuroblastoma"]
+    assert groups["solid-tumors"].children[0].count == 2  # the draft is not counted
+    assert groups["hematologic-malignancies"].count == 2
+
+
+def test_option_that_would_give_nothing_is_marked_not_hidden(client, catalogue):
+    response = client.get(LIST_URL, {"cancer_type": "acute-myeloid-leukemia"})
+    phase_1 = next(o for o in response.context["phase_options"] if o.value == "phase_1")
+    assert phase_1.count == 0
+    assert 'value="phase_1"' in response.text
+    assert "(none)" in response.text
+
+
+def test_drafts_are_invisible_in_lists_counts_and_search(client, catalogue):
+    response = client.get(LIST_URL, {"q": "DRAFT"})
+    assert shown(response) == []
+    assert "DRAFT-1" not in client.get(LIST_URL).text
+    statuses = {o.value: o.count for o in client.get(LIST_URL).context["status_options"]}
+    assert statuses["recruiting"] == 2
+
+
+def test_active_filters_are_chips_that_remove_one_value(client, catalogue):
+    response = client.get(LIST_URL + "?phase=phase_1&phase=phase_3&status=recruiting&page=1")
+    chips = {
+        (chip.label, chip.value_label): chip.remove_query
+        for chip in response.context["active_filters"]
+    }
+    assert chips[("Phase", "Phase 1")] == "phase=phase_3&status=recruiting"
+    assert chips[("Status", "Open for inclusion")] == "phase=phase_1&phase=phase_3"
+    assert "Clear all" in response.text
+
+
+def test_paging_keeps_the_filters(client, settings, solid_tumors):
+    settings.TRIALPORTAL_PAGE_SIZE = 2
+    for number in range(5):
+        TrialFactory(short_name=f"T-{number}", cancer_types=[solid_tumors])
+    response = client.get(LIST_URL, {"cancer_type": "solid-tumors", "status": "recruiting"})
+    assert shown(response) == ["T-0", "T-1"]
+    assert 'href="?cancer_type=solid-tumors&amp;status=recruiting&amp;page=2"' in response.text
+    second = client.get(
+        LIST_URL, {"cancer_type": "solid-tumors", "status": "recruiting", "page": 2}
+    )
+    assert shown(second) == ["T-2", "T-3"]
+
+
+def test_empty_result_says_so_and_offers_a_reset(client, catalogue):
+    response = client.get(LIST_URL, {"q": "no such trial anywhere"})
+    assert response.status_code == 200
+    assert "No trials match all of these filters." in response.text
+    assert "Show all trials" in response.text
+    assert "0 trials found" in response.text
+
+
+def test_many_trials_are_paged(client, settings):
+    settings.TRIALPORTAL_PAGE_SIZE = 3
+    TrialFactory.create_batch(7)
+    response = client.get(LIST_URL, {"page": "3"})
+    assert len(response.context["trials"]) == 1
+    assert response.context["page_obj"].paginator.num_pages == 3
+
+
+def test_unknown_cancer_type_is_named_and_left_out(client, catalogue):
+    response = client.get(LIST_URL + "?cancer_type=neuroblastoma&cancer_type=dragon-pox")
+    assert response.status_code == 200
+    assert "There is no cancer type “dragon-pox”, so it was left out." in response.text
+    assert shown(response) == ["ANY-1", "NBL-1"]  # the known value still applies
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("phase=phase_9", "There is no phase “phase_9”"),
+        ("status=open", "There is no status “open”"),
+        ("age=-3", "The age cannot be below 0."),
+        ("age=seven", "Enter the age as a whole number of years"),
+        ("age=7.5", "Enter the age as a whole number of years"),
+        ("age=500", "Enter an age of at most 120 years."),
+    ],
+)
+def test_bad_filter_values_get_a_clear_message(client, catalogue, query, message):
+    response = client.get(f"{LIST_URL}?{query}")
+    assert response.status_code == 200
+    assert message in response.text
+    # The bad value is ignored, visibly, rather than narrowing the list to something wrong.
+    assert shown(response) == ["AML-1", "ANY-1", "NBL-1", "SOLID-1"]
+
+
+@pytest.mark.parametrize(
+    ("page", "message", "number"),
+    [
+        ("999999", "There is no page 999999; here is page 2, the last one.", 2),
+        ("abc", "“abc” is not a page number, so here is the first page.", 1),
+        ("0", "Pages start at 1, so here is the first page.", 1),
+        ("-4", "Pages start at 1, so here is the first page.", 1),
+        ("9" * 40, "here is page 2, the last one.", 2),
+    ],
+)
+def test_impossible_page_numbers_show_a_real_page_with_a_note(
+    client, settings, page, message, number
+):
+    settings.TRIALPORTAL_PAGE_SIZE = 2
+    TrialFactory.create_batch(3)
+    response = client.get(LIST_URL, {"page": page})
+    assert response.status_code == 200
+    assert message in response.text
+    assert response.context["page_obj"].number == number
+
+
+def test_malformed_query_strings_do_not_break_the_finder(client, catalogue):
+    for query in ["%ZZ", "age", "cancer_type=&phase=", "q=" + "x" * 500, "status[]=1&&&=", "q=%00"]:
+        response = client.get(f"{LIST_URL}?{query}")
+        assert response.status_code == 200, query
+
+
+def test_too_long_search_text_is_explained(client, catalogue):
+    response = client.get(LIST_URL, {"q": "x" * 500})
+    assert "Search: Ensure this value has at most 200 characters" in response.text
+
+
+@pytest.mark.parametrize("trial_count", [3, 25])
+def test_finder_runs_a_fixed_number_of_queries(client, django_assert_num_queries, trial_count):
+    groups = [CancerTypeFactory(name=f"Group {n}") for n in range(3)]
+    types = [CancerTypeFactory(name=f"Type {n}", parent=groups[n % 3]) for n in range(6)]
+    for number in range(trial_count):
+        trial = TrialFactory(cancer_types=[types[number % 6], groups[number % 3]])
+        RegistryNumberFactory(trial=trial)
+    with django_assert_num_queries(7):
+        response = client.get(LIST_URL, {"status": "recruiting", "age": "5", "q": "TRIAL"})
+    assert response.status_code == 200
+    assert len(response.context["trials"]) == min(trial_count, 20)

@@ -1,0 +1,694 @@
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Count, Exists, F, Func, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+# Oldest age, in months, that the age fields and the age filter accept (120 years).
+MAX_AGE_MONTHS = 120 * 12
+
+
+class Publication(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class Status(models.TextChoices):
+    """ClinicalTrials.gov's overallStatus vocabulary, with labels families understand."""
+
+    NOT_YET_RECRUITING = "not_yet_recruiting", _("Not yet open for inclusion")
+    RECRUITING = "recruiting", _("Open for inclusion")
+    ENROLLING_BY_INVITATION = "enrolling_by_invitation", _("Open by invitation only")
+    ACTIVE_NOT_RECRUITING = "active_not_recruiting", _("Closed for inclusion")
+    SUSPENDED = "suspended", _("Temporarily closed for inclusion")
+    TERMINATED = "terminated", _("Stopped early")
+    COMPLETED = "completed", _("Completed")
+    WITHDRAWN = "withdrawn", _("Withdrawn before it started")
+    UNKNOWN = "unknown", _("Status not confirmed")
+
+    @property
+    def is_open(self) -> bool:
+        return self in {Status.RECRUITING, Status.ENROLLING_BY_INVITATION}
+
+
+# ClinicalTrials.gov's own words for each status, shown beside the family label.
+STATUS_REGISTRY_TERMS = {
+    Status.NOT_YET_RECRUITING: _("Not yet recruiting"),
+    Status.RECRUITING: _("Recruiting"),
+    Status.ENROLLING_BY_INVITATION: _("Enrolling by invitation"),
+    Status.ACTIVE_NOT_RECRUITING: _("Active, not recruiting"),
+    Status.SUSPENDED: _("Suspended"),
+    Status.TERMINATED: _("Terminated"),
+    Status.COMPLETED: _("Completed"),
+    Status.WITHDRAWN: _("Withdrawn"),
+    Status.UNKNOWN: _("Unknown status"),
+}
+
+
+class Phase(models.TextChoices):
+    EARLY_PHASE_1 = "early_phase_1", _("Early phase 1")
+    PHASE_1 = "phase_1", _("Phase 1")
+    PHASE_1_2 = "phase_1_2", _("Phase 1/2")
+    PHASE_2 = "phase_2", _("Phase 2")
+    PHASE_2_3 = "phase_2_3", _("Phase 2/3")
+    PHASE_3 = "phase_3", _("Phase 3")
+    PHASE_4 = "phase_4", _("Phase 4")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+class DiseaseSetting(models.TextChoices):
+    NEWLY_DIAGNOSED = "newly_diagnosed", _("Newly diagnosed")
+    RELAPSED_REFRACTORY = "relapsed_refractory", _("Relapsed or refractory")
+    BOTH = "both", _("Newly diagnosed or relapsed/refractory")
+    OTHER = "other", _("Other")
+
+
+def format_age(months: int) -> str:
+    """An age as families say it: '6 months', '18 years', '2 years and 6 months'."""
+    years, rest = divmod(months, 12)
+    if years == 0 or (years < 2 and rest):
+        return ngettext("%(n)d month", "%(n)d months", months) % {"n": months}
+    year_text = ngettext("%(n)d year", "%(n)d years", years) % {"n": years}
+    if not rest:
+        return year_text
+    month_text = ngettext("%(n)d month", "%(n)d months", rest) % {"n": rest}
+    return _("%(years)s and %(months)s") % {"years": year_text, "months": month_text}
+
+
+def describe_age_range(minimum: int | None, maximum: int | None) -> str:
+    """'up to 18 years', '6 months to 21 years', 'from 12 years', 'all ages'."""
+    if not minimum and maximum is None:
+        return _("all ages")
+    if not minimum:
+        return _("up to %(max)s") % {"max": format_age(maximum)}
+    if maximum is None:
+        return _("from %(min)s") % {"min": format_age(minimum)}
+    return _("%(min)s to %(max)s") % {"min": format_age(minimum), "max": format_age(maximum)}
+
+
+class Organisation(models.Model):
+    """A sponsor, an initiating network (ITCC) or another body a trial names."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    location = models.CharField(
+        _("location"), max_length=200, blank=True, help_text=_("City and country, if useful.")
+    )
+    description = models.CharField(
+        _("description"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "One plain sentence shown after the name, e.g. 'an international collaboration "
+            "that promotes drug research for children with cancer in Europe'."
+        ),
+    )
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return f"{self.name}, {self.location}" if self.location else self.name
+
+
+class CancerTypeQuerySet(models.QuerySet):
+    def groups(self):
+        return self.filter(parent__isnull=True)
+
+    def with_trial_counts(self, trials):
+        """Annotate `trial_count`: trials in `trials` tagged with this type or, for a
+        group, with any of its types. One query, whatever the number of types."""
+        matching = (
+            trials.model.objects.filter(pk__in=trials.values("pk"))
+            .filter(Q(cancer_types=OuterRef("pk")) | Q(cancer_types__parent=OuterRef("pk")))
+            .order_by()
+            .annotate(n=Func(F("pk"), function="COUNT", template="COUNT(DISTINCT %(expressions)s)"))
+            .values("n")
+        )
+        return self.annotate(trial_count=Coalesce(Subquery(matching), 0))
+
+    def tree(self, trials):
+        """Groups in order, each with `.types` (its children), all counted against
+        `trials`. Two queries: the groups, then their children."""
+        children = self.model.objects.with_trial_counts(trials).order_by("name")
+        return (
+            self.groups()
+            .with_trial_counts(trials)
+            .prefetch_related(Prefetch("children", queryset=children, to_attr="types"))
+            .order_by("name")
+        )
+
+
+class CancerType(models.Model):
+    """A group ("Solid tumors") or, under a group, a specific type ("Neuroblastoma")."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("group"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        limit_choices_to={"parent__isnull": True},
+        help_text=_("Leave empty for a group; choose the group for a specific cancer type."),
+    )
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("A short plain-language description for families."),
+    )
+
+    objects = CancerTypeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("cancer type")
+        verbose_name_plural = _("cancer types")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")), name="cancer_type_not_its_own_parent"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return f"{reverse('trials:list')}?cancer_type={self.slug}"
+
+    def clean(self):
+        if self.parent_id is None:
+            return
+        if self.parent_id == self.pk or self.parent.parent_id is not None:
+            raise ValidationError(
+                {"parent": _("Choose a group (a cancer type without a group of its own).")}
+            )
+        if self.pk and self.children.exists():
+            raise ValidationError(
+                {"parent": _("This is a group with cancer types under it; it cannot have a group.")}
+            )
+
+    @property
+    def is_group(self) -> bool:
+        return self.parent_id is None
+
+
+class TrialQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(publication=Publication.PUBLISHED)
+
+    def in_cancer_types(self, cancer_types):
+        """Trials tagged with any of `cancer_types` or, for a group, with one of its types."""
+        ids = [cancer_type.pk for cancer_type in cancer_types]
+        tagged = Trial.cancer_types.through.objects.filter(
+            Q(cancertype_id__in=ids) | Q(cancertype__parent_id__in=ids),
+            trial_id=OuterRef("pk"),
+        )
+        return self.filter(Exists(tagged))
+
+    def for_age_months(self, youngest: int, oldest: int | None = None):
+        """Trials whose age range overlaps a child's age, given in months.
+
+        An age given in whole years covers twelve months (a child of "5" may be 5 years
+        and 11 months), so callers pass the span; a trial that could fit is shown.
+        """
+        oldest = youngest if oldest is None else oldest
+        return self.filter(
+            Q(min_age_months__isnull=True) | Q(min_age_months__lte=oldest),
+            Q(max_age_months__isnull=True) | Q(max_age_months__gte=youngest),
+        )
+
+    def search(self, text: str):
+        """Short name, titles, summary or a registry number containing `text`."""
+        text = text.strip()
+        if not text:
+            return self
+        registry_match = RegistryNumber.objects.filter(
+            trial_id=OuterRef("pk"), value__icontains=text.replace(" ", "")
+        )
+        return self.filter(
+            Q(short_name__icontains=text)
+            | Q(subtitle__icontains=text)
+            | Q(official_title__icontains=text)
+            | Q(summary__icontains=text)
+            | Exists(registry_match)
+        )
+
+    def with_listing_relations(self):
+        """What a result card shows beside the trial's own fields, fetched up front."""
+        return self.select_related("sponsor").prefetch_related(
+            Prefetch("cancer_types", queryset=CancerType.objects.order_by("name"))
+        )
+
+    def for_listing(self):
+        return self.published().with_listing_relations()
+
+    def for_detail(self):
+        return (
+            self.published()
+            .select_related("sponsor", "network")
+            .prefetch_related(
+                Prefetch("cancer_types", queryset=CancerType.objects.order_by("name")),
+                "arms",
+                "approvals",
+                "registry_numbers",
+                Prefetch(
+                    "investigator_roles",
+                    queryset=TrialInvestigator.objects.select_related("investigator"),
+                ),
+            )
+        )
+
+    def facet_counts(self, field: str) -> dict[str, int]:
+        """How many of these trials have each value of `field` (phase, status ...)."""
+        rows = self.order_by().values(field).annotate(n=Count("pk"))
+        return {row[field]: row["n"] for row in rows}
+
+
+class Trial(models.Model):
+    # Identity
+    short_name = models.CharField(
+        _("short name"), max_length=60, help_text=_("The name the trial is known by, e.g. ESMART.")
+    )
+    subtitle = models.CharField(
+        _("subtitle"),
+        max_length=120,
+        blank=True,
+        help_text=_("Shown beside the short name, e.g. 'different tumor types'."),
+    )
+    official_title = models.TextField(_("official title"))
+    slug = models.SlugField(
+        _("slug"),
+        max_length=80,
+        unique=True,
+        help_text=_("The trial's web address: /trials/<slug>/"),
+    )
+    summary = models.TextField(
+        _("summary"), help_text=_("One plain-language paragraph shown in the list of trials.")
+    )
+
+    # Who can enter
+    eligibility = models.TextField(
+        _("who can enter"), help_text=_("In plain language: which children can take part.")
+    )
+    min_age_months = models.PositiveIntegerField(
+        _("minimum age (months)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_AGE_MONTHS)],
+        help_text=_("Leave empty for no lower limit. 6 months = 6, 2 years = 24."),
+    )
+    max_age_months = models.PositiveIntegerField(
+        _("maximum age (months)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_AGE_MONTHS)],
+        help_text=_("Leave empty for no upper limit. 18 years = 216."),
+    )
+    disease_setting = models.CharField(
+        _("disease setting"),
+        max_length=30,
+        choices=DiseaseSetting,
+        default=DiseaseSetting.OTHER,
+    )
+
+    # Goal and background
+    goal = models.TextField(_("goal"), blank=True)
+    background = models.TextField(_("background"), blank=True)
+    arms_intro = models.TextField(
+        _("introduction to the study arms"),
+        blank=True,
+        help_text=_("Shown above the arms, e.g. 'The following arms have started ...'"),
+    )
+
+    # Study details
+    cancer_types = models.ManyToManyField(
+        CancerType, verbose_name=_("cancer types"), related_name="trials", blank=True
+    )
+    phase = models.CharField(_("phase"), max_length=20, choices=Phase)
+    design_note = models.CharField(
+        _("design note"), max_length=120, blank=True, help_text=_("e.g. 'multi arm'")
+    )
+    max_patients_total = models.PositiveIntegerField(
+        _("maximum number of patients"), null=True, blank=True
+    )
+    max_patients_local = models.PositiveIntegerField(
+        _("patients expected at this centre"),
+        null=True,
+        blank=True,
+        help_text=_("Of the maximum number, how many are expected to take part here."),
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    status = models.CharField(
+        _("recruitment status"), max_length=30, choices=Status, default=Status.NOT_YET_RECRUITING
+    )
+    status_note = models.CharField(
+        _("status note"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown to families, e.g. 'This study is momentarily closed for inclusion.'"),
+    )
+    sponsor = models.ForeignKey(
+        Organisation,
+        verbose_name=_("sponsor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sponsored_trials",
+    )
+    network = models.ForeignKey(
+        Organisation,
+        verbose_name=_("initiating network"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="initiated_trials",
+        help_text=_("The collaboration that initiated the trial, e.g. ITCC."),
+    )
+    investigators = models.ManyToManyField(
+        "Investigator",
+        through="TrialInvestigator",
+        verbose_name=_("investigators"),
+        related_name="trials",
+        blank=True,
+    )
+
+    # Page upkeep
+    last_reviewed = models.DateField(
+        _("last reviewed"),
+        null=True,
+        blank=True,
+        help_text=_("When staff last checked this page against the protocol."),
+    )
+    publication = models.CharField(
+        _("publication"), max_length=20, choices=Publication, default=Publication.DRAFT
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = TrialQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["short_name"]
+        verbose_name = _("trial")
+        verbose_name_plural = _("trials")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_age_months__isnull=True)
+                | Q(max_age_months__isnull=True)
+                | Q(min_age_months__lte=F("max_age_months")),
+                name="trial_min_age_not_above_max_age",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_patients_local__isnull=True)
+                | Q(max_patients_total__isnull=True)
+                | Q(max_patients_local__lte=F("max_patients_total")),
+                name="trial_local_patients_within_total",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="trial_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["publication", "status"])]
+
+    def __str__(self):
+        return f"{self.short_name} ({self.subtitle})" if self.subtitle else self.short_name
+
+    def get_absolute_url(self):
+        return reverse("trials:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if (
+            self.min_age_months is not None
+            and self.max_age_months is not None
+            and self.min_age_months > self.max_age_months
+        ):
+            errors["max_age_months"] = _(
+                "The maximum age (%(max)s) is below the minimum age (%(min)s)."
+            ) % {"max": format_age(self.max_age_months), "min": format_age(self.min_age_months)}
+        if (
+            self.max_patients_local is not None
+            and self.max_patients_total is not None
+            and self.max_patients_local > self.max_patients_total
+        ):
+            errors["max_patients_local"] = _(
+                "Patients expected at this centre (%(local)d) cannot exceed the maximum number "
+                "of patients (%(total)d)."
+            ) % {"local": self.max_patients_local, "total": self.max_patients_total}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The end date is before the start date.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def age_range_display(self) -> str:
+        return describe_age_range(self.min_age_months, self.max_age_months)
+
+    @property
+    def status_registry_term(self) -> str:
+        return STATUS_REGISTRY_TERMS[Status(self.status)]
+
+    @property
+    def is_open(self) -> bool:
+        return Status(self.status).is_open
+
+    @property
+    def local_principal_investigators(self):
+        """From the prefetched roles: no query when the trial came from for_detail()."""
+        return [
+            role
+            for role in self.investigator_roles.all()
+            if role.role == InvestigatorRole.LOCAL_PRINCIPAL_INVESTIGATOR
+        ]
+
+    @property
+    def other_investigators(self):
+        return [
+            role
+            for role in self.investigator_roles.all()
+            if role.role != InvestigatorRole.LOCAL_PRINCIPAL_INVESTIGATOR
+        ]
+
+
+class ArmStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    OPEN = "open", _("Open for inclusion")
+    CLOSED = "closed", _("Closed for inclusion")
+
+
+class Arm(models.Model):
+    """One treatment option of a trial (ESMART has eighteen)."""
+
+    trial = models.ForeignKey(
+        Trial, verbose_name=_("trial"), on_delete=models.CASCADE, related_name="arms"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    intervention = models.CharField(
+        _("intervention"), max_length=300, blank=True, help_text=_("The drug or drugs given.")
+    )
+    target = models.CharField(
+        _("targeted molecular alteration"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. 'CDK4/6 pathway alterations'"),
+    )
+    description = models.TextField(_("short description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ArmStatus, default=ArmStatus.PLANNED
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("study arm")
+        verbose_name_plural = _("study arms")
+        constraints = [
+            models.UniqueConstraint(fields=["trial", "name"], name="arm_name_unique_per_trial")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Investigator(models.Model):
+    title = models.CharField(_("title"), max_length=30, blank=True, help_text=_("Dr., Prof."))
+    name = models.CharField(_("name"), max_length=150)
+    specialty = models.CharField(_("specialty or department"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("investigator")
+        verbose_name_plural = _("investigators")
+
+    def __str__(self):
+        return f"{self.title} {self.name}".strip()
+
+
+class InvestigatorRole(models.TextChoices):
+    LOCAL_PRINCIPAL_INVESTIGATOR = "local_pi", _("Local principal investigator")
+    CO_INVESTIGATOR = "co_investigator", _("Co-investigator")
+    STUDY_COORDINATOR = "coordinator", _("Study coordinator")
+    RESEARCH_NURSE = "research_nurse", _("Research nurse")
+
+
+class TrialInvestigator(models.Model):
+    trial = models.ForeignKey(
+        Trial, verbose_name=_("trial"), on_delete=models.CASCADE, related_name="investigator_roles"
+    )
+    investigator = models.ForeignKey(
+        Investigator,
+        verbose_name=_("investigator"),
+        on_delete=models.PROTECT,
+        related_name="trial_roles",
+    )
+    role = models.CharField(
+        _("role"),
+        max_length=30,
+        choices=InvestigatorRole,
+        default=InvestigatorRole.LOCAL_PRINCIPAL_INVESTIGATOR,
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("investigator role")
+        verbose_name_plural = _("investigator roles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trial", "investigator", "role"], name="investigator_role_once_per_trial"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.investigator} ({self.get_role_display()})"
+
+
+class ApprovalKind(models.TextChoices):
+    ETHICS = "ethics", _("Medical research ethics committee")
+    COMPETENT_AUTHORITY = "authority", _("Competent authority")
+    INSTITUTION = "institution", _("Institutional approval")
+    OTHER = "other", _("Other")
+
+
+class Approval(models.Model):
+    trial = models.ForeignKey(
+        Trial, verbose_name=_("trial"), on_delete=models.CASCADE, related_name="approvals"
+    )
+    body = models.CharField(
+        _("approving body"),
+        max_length=200,
+        help_text=_("e.g. 'an accredited medical research ethics committee (MREC)', 'CCMO'"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ApprovalKind, default="ethics")
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    reference_number = models.CharField(_("reference number"), max_length=60, blank=True)
+    note = models.TextField(
+        _("note for families"),
+        blank=True,
+        help_text=_("e.g. 'This committee has decided that it is justified to ask patients ...'"),
+    )
+    more_information_url = models.URLField(
+        _("more information at"), blank=True, help_text=_("e.g. the CCMO's page")
+    )
+    more_information_label = models.CharField(
+        _("more information link text"), max_length=100, blank=True, help_text=_("e.g. 'CCMO'")
+    )
+
+    class Meta:
+        ordering = ["decision_date", "pk"]
+        verbose_name = _("approval")
+        verbose_name_plural = _("approvals")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.body}"
+
+
+class Registry(models.TextChoices):
+    EUDRACT = "eudract", _("EudraCT number")
+    EU_CT = "eu_ct", _("EU CT number (CTIS)")
+    NCT = "nct", _("ClinicalTrials.gov identifier")
+    ISRCTN = "isrctn", _("ISRCTN")
+
+
+REGISTRY_FORMATS = {
+    Registry.EUDRACT: (re.compile(r"^\d{4}-\d{6}-\d{2}$"), "2016-000133-40"),
+    Registry.EU_CT: (re.compile(r"^\d{4}-\d{6}-\d{2}-\d{2}$"), "2024-514791-40-00"),
+    Registry.NCT: (re.compile(r"^NCT\d{8}$"), "NCT02813135"),
+    Registry.ISRCTN: (re.compile(r"^ISRCTN\d{8}$"), "ISRCTN12345678"),
+}
+
+REGISTRY_URLS = {
+    Registry.EUDRACT: "https://www.clinicaltrialsregister.eu/ctr-search/search?query={value}",
+    Registry.EU_CT: "https://euclinicaltrials.eu/search-for-clinical-trials/?lang=en&EUCT={value}",
+    Registry.NCT: "https://clinicaltrials.gov/study/{value}",
+    Registry.ISRCTN: "https://www.isrctn.com/{value}",
+}
+
+
+def normalise_registry_value(registry: str, value: str) -> str:
+    """Strip spaces; registries with letter prefixes are upper-case."""
+    value = re.sub(r"\s+", "", value or "")
+    if registry in {Registry.NCT, Registry.ISRCTN}:
+        value = value.upper()
+    return value
+
+
+class RegistryNumber(models.Model):
+    trial = models.ForeignKey(
+        Trial, verbose_name=_("trial"), on_delete=models.CASCADE, related_name="registry_numbers"
+    )
+    registry = models.CharField(_("registry"), max_length=20, choices=Registry)
+    value = models.CharField(_("number"), max_length=40)
+
+    class Meta:
+        ordering = ["registry", "value"]
+        verbose_name = _("registry number")
+        verbose_name_plural = _("registry numbers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trial", "registry"], name="one_number_per_registry_per_trial"
+            ),
+            models.UniqueConstraint(
+                fields=["registry", "value"], name="registry_number_names_one_trial"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_registry_display()} {self.value}"
+
+    def clean(self):
+        self.value = normalise_registry_value(self.registry, self.value)
+        if self.registry not in REGISTRY_FORMATS:
+            return
+        pattern, example = REGISTRY_FORMATS[Registry(self.registry)]
+        if not pattern.match(self.value):
+            raise ValidationError(
+                {
+                    "value": _(
+                        "“%(value)s” is not a valid %(registry)s: it should look like %(example)s."
+                    )
+                    % {
+                        "value": self.value,
+                        "registry": self.get_registry_display(),
+                        "example": example,
+                    }
+                }
+            )
+
+    @property
+    def url(self) -> str:
+        return REGISTRY_URLS[Registry(self.registry)].format(value=self.value)
