@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.urls import reverse
 
 from trials.models import ArmStatus, InvestigatorRole, Registry, Status
 
