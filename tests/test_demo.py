@@ -1,0 +1,392 @@
+import datetime
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from trials.demo import (
+    CTGOV_DIR,
+    cancer_type_slugs_from_conditions,
+    disease_setting_from_text,
+    parse_ctgov_age,
+    parse_ctgov_date,
+    phase_from_ctgov,
+)
+from trials.demo.content import ESMART_NCT_ID, FICTIONAL_TRIALS, REAL_TRIALS
+from trials.models import (
+    Approval,
+    ApprovalKind,
+    Arm,
+    ArmStatus,
+    CancerType,
+    DiseaseSetting,
+    Investigator,
+    InvestigatorRole,
+    Organisation,
+    Phase,
+    Publication,
+    Registry,
+    RegistryNumber,
+    Status,
+    Trial,
+    TrialInvestigator,
+)
+
+DEMO_MODELS = [
+    Approval,
+    Arm,
+    CancerType,
+    Investigator,
+    Organisation,
+    RegistryNumber,
+    Trial,
+    Trial.cancer_types.through,
+    TrialInvestigator,
+]
+REAL_NCT_IDS = sorted(path.stem for path in CTGOV_DIR.glob("*.json") if path.stem != ESMART_NCT_ID)
+FICTIONAL_SLUGS = [spec["trial"]["slug"] for spec in FICTIONAL_TRIALS]
+
+
+def load_demo(*args) -> str:
+    out = io.StringIO()
+    call_command("load_demo_trials", *args, stdout=out)
+    return out.getvalue()
+
+
+def rows_without_timestamps() -> dict:
+    """Every demo row's fields, less the timestamps a save moves on."""
+    rows = {}
+    for model in DEMO_MODELS:
+        rows[model._meta.label] = [
+            {k: v for k, v in row.items() if k not in {"created_at", "updated_at"}}
+            for row in model.objects.order_by("pk").values()
+        ]
+    return rows
+
+
+@pytest.fixture
+def demo(db):
+    load_demo()
+
+
+# ESMART, as seed page 000_e43dc84f18d0d9c9 describes it
+
+
+def test_esmart_matches_the_seed_page(demo):
+    esmart = Trial.objects.get(slug="esmart")
+
+    assert str(esmart) == "ESMART (different tumor types)"
+    assert esmart.official_title == (
+        "European proof-of-concept therapeutic stratification trial of molecular anomalies in "
+        "relapsed or refractory tumors."
+    )
+    assert esmart.eligibility.startswith("Children and teenagers with cancer in whom the disease")
+    assert esmart.age_range_display == "up to 18 years"
+    assert (esmart.min_age_months, esmart.max_age_months) == (None, 216)
+    assert esmart.disease_setting == DiseaseSetting.RELAPSED_REFRACTORY
+    assert esmart.goal.startswith("The goal of this study is to assess how safe and effective")
+    assert len(esmart.background.split("\n\n")) == 3
+    assert esmart.arms_intro.startswith("The following ‘arms’ have started")
+    assert esmart.status == Status.ACTIVE_NOT_RECRUITING
+    assert esmart.get_status_display() == "Closed for inclusion"
+    assert esmart.status_note == "This study is momentarily closed for inclusion."
+    assert esmart.phase == Phase.PHASE_1_2
+    assert esmart.design_note == "multi arm"
+    assert (esmart.max_patients_total, esmart.max_patients_local) == (280, 25)
+    assert esmart.start_date == datetime.date(2018, 4, 5)
+    assert esmart.last_reviewed == datetime.date(2025, 9, 16)
+    assert esmart.publication == Publication.PUBLISHED
+    assert sorted(esmart.cancer_types.values_list("slug", flat=True)) == [
+        "hematologic-malignancies",
+        "solid-tumors",
+    ]
+    assert all(cancer_type.is_group for cancer_type in esmart.cancer_types.all())
+
+
+def test_esmart_names_its_sponsor_network_investigator_approval_and_eudract_number(demo):
+    esmart = Trial.objects.for_detail().get(slug="esmart")
+
+    assert str(esmart.sponsor) == "Institut Gustave Roussy, Villejuif, France"
+    assert esmart.network.name == "ITCC"
+    assert esmart.network.description == (
+        "an international collaboration that promotes drug research for children with cancer "
+        "in Europe"
+    )
+    [local_pi] = esmart.local_principal_investigators
+    assert str(local_pi.investigator) == "Dr. N. van Eijkelenburg"
+    assert local_pi.role == InvestigatorRole.LOCAL_PRINCIPAL_INVESTIGATOR
+    [approval] = esmart.approvals.all()
+    assert approval.kind == ApprovalKind.ETHICS
+    assert approval.body == "An accredited medical research ethics committee"
+    assert "justified to ask patients to participate" in approval.note
+    assert (approval.more_information_url, approval.more_information_label) == (
+        "https://www.ccmo.nl/",
+        "CCMO",
+    )
+    assert [(n.registry, n.value) for n in esmart.registry_numbers.all()] == [
+        (Registry.EUDRACT, "2016-000133-40")
+    ]
+
+
+def test_esmart_has_the_eighteen_closed_arms_of_its_registry_record(demo):
+    arms = list(Trial.objects.get(slug="esmart").arms.all())
+
+    assert len(arms) == 18
+    assert arms[0].name == "Arm A. Ribociclib + Topotecan and Temozolomide"
+    assert arms[0].intervention == "Ribociclib, Topotecan, Temozolomide"
+    assert arms[0].description.startswith("Topotecan iv QD and temozolomide capsules")
+    assert arms[-1].name == "Arm R. Capivasertib + metronomic Vinorelbine"
+    assert [arm.order for arm in arms] == list(range(18))
+    assert {arm.status for arm in arms} == {ArmStatus.CLOSED}
+    # The record states no targeted alteration, so none is filled in.
+    assert {arm.target for arm in arms} == {""}
+    assert not any("Drug:" in arm.intervention for arm in arms)
+
+
+# Running again, and --dry-run
+
+
+def test_loading_twice_leaves_the_same_rows(db):
+    load_demo()
+    first = rows_without_timestamps()
+
+    output = load_demo()
+
+    assert rows_without_timestamps() == first
+    assert "Created nothing" in output
+    assert Arm.objects.filter(trial__slug="esmart").count() == 18
+
+
+def test_loading_again_restores_edited_demo_rows(demo):
+    esmart = Trial.objects.get(slug="esmart")
+    esmart.arms.filter(name__startswith="Arm B.").delete()
+    esmart.arms.create(name="An arm staff added by mistake")
+    esmart.arms.filter(name__startswith="Arm A.").update(status=ArmStatus.OPEN)
+    esmart.registry_numbers.create(registry=Registry.ISRCTN, value="ISRCTN12345678")
+    esmart.approvals.all().delete()
+    Trial.objects.filter(slug="esmart").update(status=Status.RECRUITING)
+
+    load_demo()
+
+    esmart.refresh_from_db()
+    assert esmart.status == Status.ACTIVE_NOT_RECRUITING
+    assert esmart.arms.count() == 18
+    assert esmart.arms.filter(status=ArmStatus.CLOSED).count() == 18
+    assert esmart.arms.filter(name__startswith="Arm B.").exists()
+    assert list(esmart.registry_numbers.values_list("value", flat=True)) == ["2016-000133-40"]
+    assert esmart.approvals.count() == 1
+
+
+def test_dry_run_writes_nothing(db):
+    output = load_demo("--dry-run")
+
+    assert "Dry run, nothing saved" in output
+    assert "12 trials" in output
+    for model in DEMO_MODELS:
+        assert not model.objects.exists(), model
+
+
+def test_dry_run_after_a_load_changes_nothing(demo):
+    before = rows_without_timestamps()
+
+    output = load_demo("--dry-run")
+
+    assert "Would create nothing" in output
+    assert rows_without_timestamps() == before
+
+
+def test_output_summarises_what_was_loaded(db):
+    output = load_demo()
+
+    assert "Loaded 12 trials (11 published, 1 draft), 10 cancer types in 3 groups." in output
+    assert "Created " in output
+
+
+# What the demo set covers
+
+
+def test_cancer_types_form_three_groups_with_types_under_them(demo):
+    groups = CancerType.objects.groups()
+
+    assert sorted(groups.values_list("slug", flat=True)) == [
+        "brain-and-spinal-cord-tumors",
+        "hematologic-malignancies",
+        "solid-tumors",
+    ]
+    for group in groups:
+        assert group.children.count() >= 3
+    assert CancerType.objects.get(slug="wilms-tumor").parent.slug == "solid-tumors"
+    assert CancerType.objects.get(slug="medulloblastoma").parent.slug == (
+        "brain-and-spinal-cord-tumors"
+    )
+    assert not CancerType.objects.filter(description="").exists()
+
+
+def test_demo_set_varies_enough_to_try_every_filter(demo):
+    trials = Trial.objects.all()
+
+    assert trials.count() >= 12
+    assert trials.filter(publication=Publication.DRAFT).exists()
+    assert len(trials.facet_counts("phase")) >= 5
+    assert len(trials.facet_counts("status")) >= 6
+    assert len(trials.facet_counts("disease_setting")) >= 3
+    assert trials.filter(status=Status.RECRUITING).exists()
+    assert trials.filter(arms__status=ArmStatus.OPEN).exists()
+    assert trials.filter(arms__status=ArmStatus.PLANNED).exists()
+    published = Trial.objects.published()
+    for group in ["solid-tumors", "hematologic-malignancies", "brain-and-spinal-cord-tumors"]:
+        assert published.in_cancer_types(CancerType.objects.filter(slug=group)).count() >= 3
+    assert {t.age_range_display for t in trials} >= {
+        "up to 18 years",
+        "6 months to 21 years",
+        "from 12 years",
+        "all ages",
+    }
+
+
+def test_draft_demo_trial_is_fictional(demo):
+    for trial in Trial.objects.filter(publication=Publication.DRAFT):
+        assert trial.slug in FICTIONAL_SLUGS
+
+
+def test_fictional_trials_say_so_and_carry_no_registry_numbers(demo):
+    fictional = Trial.objects.filter(slug__in=FICTIONAL_SLUGS)
+
+    assert fictional.count() == len(FICTIONAL_SLUGS) >= 7
+    for trial in fictional:
+        assert trial.short_name.startswith("EXAMPLE-")
+        assert trial.subtitle.startswith("fictional example:")
+        assert trial.official_title.startswith("Fictional example trial: ")
+        assert "(fictional)" in trial.sponsor.name
+        assert not trial.registry_numbers.exists()
+        for role in trial.investigator_roles.all():
+            assert "(fictional)" in role.investigator.specialty
+        assert trial.last_reviewed.year == 2026
+
+
+# The real trials other than ESMART, from their ClinicalTrials.gov records
+
+
+def test_every_real_record_is_loaded():
+    assert sorted(REAL_TRIALS) == REAL_NCT_IDS
+
+
+@pytest.mark.parametrize("nct_id", REAL_NCT_IDS)
+def test_real_trial_carries_its_nct_number_and_an_unknown_status(demo, nct_id):
+    number = RegistryNumber.objects.select_related("trial").get(registry=Registry.NCT, value=nct_id)
+    trial = number.trial
+
+    assert trial.status == Status.UNKNOWN
+    assert trial.short_name == REAL_TRIALS[nct_id]["short_name"]
+    assert trial.background.endswith(f"Source: ClinicalTrials.gov record {nct_id}.")
+    assert nct_id in trial.eligibility
+    assert not trial.arms.exists()
+    assert not trial.investigator_roles.exists()
+    assert trial.last_reviewed is None
+    assert trial.cancer_types.count() == 1
+
+
+@pytest.mark.parametrize("nct_id", REAL_NCT_IDS)
+def test_real_trial_takes_its_facts_from_the_record(demo, nct_id):
+    protocol = json.loads((CTGOV_DIR / f"{nct_id}.json").read_text())["protocolSection"]
+    trial = Trial.objects.get(registry_numbers__value=nct_id)
+
+    assert trial.official_title == protocol["identificationModule"]["officialTitle"]
+    assert trial.sponsor.name == protocol["sponsorCollaboratorsModule"]["leadSponsor"]["name"]
+    assert trial.max_patients_total == protocol["designModule"]["enrollmentInfo"]["count"]
+    assert trial.max_patients_local is None
+
+
+def test_real_trial_ages_come_from_the_record(demo):
+    # NCT05183035: minimumAge "29 Days", maximumAge "21 Years".
+    aml = Trial.objects.get(registry_numbers__value="NCT05183035")
+    assert (aml.min_age_months, aml.max_age_months) == (1, 252)
+    assert aml.age_range_display == "1 month to 21 years"
+    # NCT03900793: minimumAge "10 Years", no maximum.
+    osteosarcoma = Trial.objects.get(registry_numbers__value="NCT03900793")
+    assert (osteosarcoma.min_age_months, osteosarcoma.max_age_months) == (120, None)
+    assert osteosarcoma.age_range_display == "from 10 years"
+    # NCT02559778: maximumAge "22 Years", no minimum.
+    neuroblastoma = Trial.objects.get(registry_numbers__value="NCT02559778")
+    assert neuroblastoma.age_range_display == "up to 22 years"
+
+
+def test_real_trial_details_parsed_from_the_record(demo):
+    aml = Trial.objects.get(registry_numbers__value="NCT05183035")
+    assert aml.phase == Phase.PHASE_3
+    assert aml.disease_setting == DiseaseSetting.RELAPSED_REFRACTORY
+    assert aml.start_date == datetime.date(2022, 10, 1)
+    assert list(aml.cancer_types.values_list("slug", flat=True)) == ["acute-myeloid-leukemia"]
+    assert "[GO]" in aml.summary  # the record's Markdown escapes are gone
+
+    wilms = Trial.objects.get(registry_numbers__value="NCT04322318")
+    assert wilms.disease_setting == DiseaseSetting.BOTH
+    assert list(wilms.cancer_types.values_list("slug", flat=True)) == ["wilms-tumor"]
+
+    neuroblastoma = Trial.objects.get(registry_numbers__value="NCT02559778")
+    assert neuroblastoma.start_date == datetime.date(2015, 9, 1)  # "2015-09"
+    assert neuroblastoma.disease_setting == DiseaseSetting.NEWLY_DIAGNOSED
+
+
+def test_real_trial_keeps_only_well_formed_european_numbers(demo):
+    aml = Trial.objects.get(registry_numbers__value="NCT05183035")
+    assert sorted(aml.registry_numbers.values_list("registry", "value")) == [
+        (Registry.EU_CT, "2023-510160-12-00"),
+        (Registry.EUDRACT, "2021-003212-11"),
+        (Registry.NCT, "NCT05183035"),
+    ]
+    # NCT04322318's secondary IDs are American (NCI, COG, NIH): only its NCT number is kept.
+    wilms = Trial.objects.get(registry_numbers__value="NCT04322318")
+    assert list(wilms.registry_numbers.values_list("registry", flat=True)) == [Registry.NCT]
+
+
+# Reading registry values
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        ("6 Months", 6),
+        ("21 Years", 252),
+        ("1 Year", 12),
+        ("29 Days", 1),
+        ("2 Weeks", 0),
+        ("N/A", None),
+        (None, None),
+    ],
+)
+def test_parse_ctgov_age(text, months):
+    assert parse_ctgov_age(text) == months
+
+
+def test_parse_ctgov_date_reads_a_month_as_its_first_day():
+    assert parse_ctgov_date("2015-09") == datetime.date(2015, 9, 1)
+    assert parse_ctgov_date("2018-04-05") == datetime.date(2018, 4, 5)
+    assert parse_ctgov_date(None) is None
+
+
+@pytest.mark.parametrize(
+    ("phases", "phase"),
+    [
+        (["PHASE1", "PHASE2"], Phase.PHASE_1_2),
+        (["PHASE2", "PHASE3"], Phase.PHASE_2_3),
+        (["EARLY_PHASE1"], Phase.EARLY_PHASE_1),
+        (["PHASE3"], Phase.PHASE_3),
+        (["NA"], Phase.NOT_APPLICABLE),
+    ],
+)
+def test_phase_from_ctgov(phases, phase):
+    assert phase_from_ctgov(phases) == phase
+
+
+def test_disease_setting_is_other_unless_the_text_says_so():
+    assert disease_setting_from_text("Pediatric Cancer") == DiseaseSetting.OTHER
+    assert disease_setting_from_text("Relapsed or Refractory Osteosarcoma") == (
+        DiseaseSetting.RELAPSED_REFRACTORY
+    )
+
+
+def test_conditions_without_a_known_cancer_type_get_none():
+    assert cancer_type_slugs_from_conditions(["Pediatric Cancer"]) == []
+    assert cancer_type_slugs_from_conditions(["Recurrent Kidney Wilms Tumor"]) == ["wilms-tumor"]
