@@ -5,7 +5,9 @@ from tests import factories
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
+def _test_settings(settings):
+    # A fast hasher: creating staff users should not dominate the suite's run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests render templates without collectstatic; hashed names come from production only.
     settings.STORAGES = {
         **settings.STORAGES,
