@@ -706,3 +706,15 @@ def test_related_record_lists_are_searchable(staff_client, neuroblastoma, url, t
 
     assert [obj.name for obj in response.context["cl"].result_list] == [expected]
 
+
+def test_staff_edit_a_glossary_explanation_that_trial_pages_show(staff_client, client):
+    from trials.models import GlossaryTerm
+
+    term = GlossaryTerm.objects.get(slug="phase")
+    response = staff_client.post(
+        f"/admin/trials/glossaryterm/{term.pk}/change/",
+        {"term": "Phase", "slug": "phase", "explanation": "A step in testing.", "order": 0},
+    )
+    assert response.status_code == 302
+    trial = factories.TrialFactory()
+    assert "A step in testing." in client.get(trial.get_absolute_url()).text

@@ -151,6 +151,29 @@ def test_trial_page_runs_a_fixed_number_of_queries(
         ArmFactory(trial=esmart_like, name=f"Extra arm {number}")
         TrialInvestigatorFactory(trial=esmart_like, role=InvestigatorRole.CO_INVESTIGATOR)
         ApprovalFactory(trial=esmart_like)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         response = client.get(esmart_like.get_absolute_url())
     assert response.status_code == 200
+
+
+def test_related_trials_share_a_cancer_type_open_ones_first(client, solid_tumors, neuroblastoma):
+    trial = TrialFactory(short_name="MAIN", cancer_types=[solid_tumors])
+    TrialFactory(short_name="B-CLOSED", cancer_types=[neuroblastoma], status=Status.COMPLETED)
+    TrialFactory(short_name="C-OPEN", cancer_types=[neuroblastoma], status=Status.RECRUITING)
+    TrialFactory(short_name="D-DRAFT", cancer_types=[neuroblastoma], publication="draft")
+    TrialFactory(short_name="E-OTHER")
+    response = client.get(trial.get_absolute_url())
+    assert [other.short_name for other in response.context["related_trials"]] == [
+        "C-OPEN",
+        "B-CLOSED",
+    ]
+    assert "Other trials for the same cancer type" in response.text
+
+
+def test_printed_page_carries_its_address_and_registry_links(client, esmart_like):
+    text = client.get(esmart_like.get_absolute_url()).text
+    assert "Printed from http://testserver/trials/esmart/" in text
+    assert (
+        '<span class="print-only"> '
+        "(https://www.clinicaltrialsregister.eu/ctr-search/search?query=2016-000133-40)</span>"
+    ) in text

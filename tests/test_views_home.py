@@ -13,9 +13,9 @@ def test_home_lists_groups_and_types_with_trial_counts(client, solid_tumors, neu
     text = response.text
     assert response.status_code == 200
     assert "Browse by cancer type" in text
-    assert '<a href="/trials/?cancer_type=solid-tumors">Solid tumors</a>' in text
+    assert '<a href="/cancer-types/solid-tumors/">Solid tumors</a>' in text
     assert "2 trials" in text  # the group counts its types' trials, not the draft
-    assert '<a href="/trials/?cancer_type=neuroblastoma">Neuroblastoma</a>' in text
+    assert '<a href="/cancer-types/neuroblastoma/">Neuroblastoma</a>' in text
     assert "1 trial" in text
     assert "See all 2 trials" in text
 

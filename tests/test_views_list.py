@@ -220,9 +220,9 @@ def test_unknown_cancer_type_is_named_and_left_out(client, catalogue):
         ("phase=phase_9", "There is no phase “phase_9”"),
         ("status=open", "There is no status “open”"),
         ("age=-3", "The age cannot be below 0."),
-        ("age=seven", "Enter the age as a whole number of years"),
-        ("age=7.5", "Enter the age as a whole number of years"),
-        ("age=500", "Enter an age of at most 120 years."),
+        ("age=seven", "Enter the age as a whole number, e.g. 7."),
+        ("age=7.5", "Enter the age as a whole number, e.g. 7."),
+        ("age=500", "Enter an age of at most 120."),
     ],
 )
 def test_bad_filter_values_get_a_clear_message(client, catalogue, query, message):
@@ -272,7 +272,170 @@ def test_finder_runs_a_fixed_number_of_queries(client, django_assert_num_queries
     for number in range(trial_count):
         trial = TrialFactory(cancer_types=[types[number % 6], groups[number % 3]])
         RegistryNumberFactory(trial=trial)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         response = client.get(LIST_URL, {"status": "recruiting", "age": "5", "q": "TRIAL"})
     assert response.status_code == 200
     assert len(response.context["trials"]) == min(trial_count, 20)
+
+
+# Finder depth: open switch, age in months, disease setting, open arms, sorting, partial.
+
+
+@pytest.fixture
+def families_catalogue(solid_tumors, neuroblastoma):
+    from trials.models import ArmStatus, DiseaseSetting
+
+    new = TrialFactory(
+        short_name="NEW-1",
+        cancer_types=[neuroblastoma],
+        disease_setting=DiseaseSetting.NEWLY_DIAGNOSED,
+        status=Status.RECRUITING,
+        min_age_months=None,
+        max_age_months=18,
+    )
+    relapsed = TrialFactory(
+        short_name="REL-1",
+        cancer_types=[neuroblastoma],
+        disease_setting=DiseaseSetting.RELAPSED_REFRACTORY,
+        status=Status.ACTIVE_NOT_RECRUITING,
+        min_age_months=24,
+        max_age_months=216,
+    )
+    both = TrialFactory(
+        short_name="BOTH-1",
+        cancer_types=[solid_tumors],
+        disease_setting=DiseaseSetting.BOTH,
+        status=Status.ENROLLING_BY_INVITATION,
+        min_age_months=6,
+        max_age_months=None,
+    )
+    from .factories import ArmFactory
+
+    ArmFactory(trial=relapsed, status=ArmStatus.OPEN)
+    ArmFactory(trial=new, status=ArmStatus.CLOSED)
+    ArmFactory(trial=both, status=ArmStatus.PLANNED)
+    return {"new": new, "relapsed": relapsed, "both": both}
+
+
+def test_open_for_inclusion_switch_keeps_recruiting_and_by_invitation(client, families_catalogue):
+    assert shown(client.get(LIST_URL, {"open": "1"})) == ["BOTH-1", "NEW-1"]
+
+
+def test_open_switch_count_reflects_other_filters(client, families_catalogue):
+    response = client.get(LIST_URL, {"cancer_type": "neuroblastoma"})
+    assert response.context["open_option"].count == 1
+    response = client.get(LIST_URL, {"status": "recruiting"})
+    assert response.context["open_option"].count == 1
+
+
+def test_status_counts_respect_the_open_switch(client, families_catalogue):
+    response = client.get(LIST_URL, {"open": "1"})
+    statuses = {o.value: o.count for o in response.context["status_options"]}
+    assert statuses["recruiting"] == 1
+    assert statuses["enrolling_by_invitation"] == 1
+    assert statuses["active_not_recruiting"] == 0
+
+
+def test_age_in_months_for_babies(client, families_catalogue):
+    # A 3-month-old: NEW-1 (up to 18 months) only; BOTH-1 starts at 6 months.
+    assert shown(client.get(LIST_URL, {"age": "3", "age_unit": "months"})) == ["NEW-1"]
+    assert shown(client.get(LIST_URL, {"age": "8", "age_unit": "months"})) == ["BOTH-1", "NEW-1"]
+    # "1 year" may mean 12 to 23 months, so the trial up to 18 months still shows.
+    assert shown(client.get(LIST_URL, {"age": "1"})) == ["BOTH-1", "NEW-1"]
+
+
+def test_disease_setting_includes_trials_for_both(client, families_catalogue):
+    assert shown(client.get(LIST_URL, {"setting": "newly_diagnosed"})) == ["BOTH-1", "NEW-1"]
+    response = client.get(LIST_URL, {"setting": "relapsed_refractory"})
+    assert shown(response) == ["BOTH-1", "REL-1"]
+    counts = {o.value: o.count for o in response.context["setting_options"]}
+    assert counts == {"newly_diagnosed": 2, "relapsed_refractory": 2}
+
+
+def test_has_an_open_arm(client, families_catalogue):
+    response = client.get(LIST_URL, {"open_arm": "1"})
+    assert shown(response) == ["REL-1"]
+    assert response.context["open_arm_option"].count == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("setting=sometimes", "Disease can be newly_diagnosed or relapsed_refractory"),
+        ("open=yes", "Use open=1 to show only trials open for inclusion."),
+        ("open_arm=2", "Use open_arm=1"),
+        ("sort=random", "“random” is not a way we can sort."),
+        ("age_unit=weeks", "The age is counted in years or in months."),
+    ],
+)
+def test_bad_depth_values_get_a_clear_message(client, families_catalogue, query, message):
+    response = client.get(f"{LIST_URL}?{query}")
+    assert response.status_code == 200
+    assert message in response.text
+    assert len(shown(response)) == 3
+
+
+def test_sort_by_start_date_and_recent_update(client, families_catalogue):
+    import datetime
+
+    from trials.models import Trial
+
+    families_catalogue["new"].start_date = datetime.date(2026, 1, 1)
+    families_catalogue["new"].save()
+    families_catalogue["both"].start_date = datetime.date(2019, 1, 1)
+    families_catalogue["both"].save()
+    Trial.objects.filter(pk=families_catalogue["relapsed"].pk).update(
+        start_date=datetime.date(2022, 1, 1)
+    )
+    assert shown(client.get(LIST_URL, {"sort": "start"})) == ["NEW-1", "REL-1", "BOTH-1"]
+    families_catalogue["relapsed"].save()  # the most recently updated now
+    assert shown(client.get(LIST_URL, {"sort": "updated"}))[0] == "REL-1"
+    assert shown(client.get(LIST_URL, {"sort": "name"})) == ["BOTH-1", "NEW-1", "REL-1"]
+
+
+def test_text_search_sorts_by_best_match(client, db):
+    TrialFactory(short_name="ALPHA", summary="Mentions neuroblastoma in passing.")
+    TrialFactory(short_name="NEUROBLASTOMA-2", summary="About something.")
+    TrialFactory(short_name="BETA", official_title="A neuroblastoma trial", summary="x")
+    response = client.get(LIST_URL, {"q": "neuroblastoma"})
+    assert shown(response) == ["NEUROBLASTOMA-2", "BETA", "ALPHA"]
+    assert response.context["filter"].sort_order == "relevance"
+
+
+def test_text_search_needs_every_word_but_not_in_order(client, db):
+    TrialFactory(short_name="ONE", summary="Venetoclax for relapsed leukaemia.")
+    TrialFactory(short_name="TWO", summary="Venetoclax alone.")
+    assert shown(client.get(LIST_URL, {"q": "leukaemia venetoclax"})) == ["ONE"]
+
+
+def test_finder_fragment_for_in_place_updates(client, families_catalogue):
+    response = client.get(
+        LIST_URL, {"setting": "newly_diagnosed"}, headers={"X-Finder-Partial": "finder"}
+    )
+    assert response.status_code == 200
+    assert "<html" not in response.text
+    assert "2 trials found" in response.text
+    assert 'id="finder-form"' in response.text
+    assert "X-Finder-Partial" in response["Vary"]
+
+
+def test_chips_for_depth_filters(client, families_catalogue):
+    response = client.get(LIST_URL + "?open=1&age=8&age_unit=months&setting=newly_diagnosed")
+    chips = {chip.label: chip for chip in response.context["active_filters"]}
+    assert chips["Age of the child"].value_label == "8 months old"
+    assert chips["Age of the child"].remove_query == "open=1&setting=newly_diagnosed"
+    assert chips["Open for inclusion only"].remove_query == (
+        "age=8&age_unit=months&setting=newly_diagnosed"
+    )
+    assert chips["Disease"].value_label == "Newly diagnosed"
+
+
+def test_full_text_search_finds_word_forms_on_postgresql(client, db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("full-text search with stemming is PostgreSQL's; SQLite matches as typed")
+    TrialFactory(short_name="ONE", summary="For a child whose tumour came back.")
+    TrialFactory(short_name="TWO", summary="Something else.")
+    assert shown(client.get(LIST_URL, {"q": "tumours"})) == ["ONE"]
+    assert shown(client.get(LIST_URL, {"q": "tumours child"})) == ["ONE"]

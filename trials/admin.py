@@ -14,6 +14,7 @@ from .models import (
     Approval,
     Arm,
     CancerType,
+    GlossaryTerm,
     Investigator,
     Organisation,
     Publication,
@@ -43,6 +44,14 @@ class CancerTypeAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     fields = ["name", "slug", "parent", "description"]
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(admin.ModelAdmin):
+    list_display = ["term", "slug", "order"]
+    list_editable = ["order"]
+    search_fields = ["term", "explanation"]
+    prepopulated_fields = {"slug": ["term"]}
 
 
 class CancerTypeListFilter(admin.SimpleListFilter):

@@ -1,17 +1,39 @@
 """The public finder's filters: what each GET parameter means, how it narrows the trials,
-and how many trials each option would give."""
+and how many trials each option would give (counts that take the other filters into account)."""
 
 from dataclasses import dataclass, field
 
 import django_filters
-from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from .models import MAX_AGE_MONTHS, CancerType, Phase, Status, Trial
+from .models import OPEN_STATUSES, CancerType, DiseaseSetting, Phase, Status, Trial
 
 # Parameters that take several values (?phase=phase_1&phase=phase_2): an unknown value
 # among them is left out with a message, and the known ones still apply.
-MULTIPLE_CHOICE_PARAMETERS = ("cancer_type", "phase", "status")
+MULTIPLE_CHOICE_NAMES = {
+    "cancer_type": _("cancer type"),
+    "phase": _("phase"),
+    "status": _("status"),
+}
+
+YES = "1"
+AGE_UNITS = [("years", _("years")), ("months", _("months"))]
+SETTING_CHOICES = [
+    (DiseaseSetting.NEWLY_DIAGNOSED, _("Newly diagnosed")),
+    (DiseaseSetting.RELAPSED_REFRACTORY, _("Relapsed or refractory")),
+]
+SORT_CHOICES = [
+    ("relevance", _("Best match")),
+    ("name", _("Name (A to Z)")),
+    ("updated", _("Recently updated")),
+    ("start", _("Start date (newest first)")),
+]
+SORT_ORDERINGS = {
+    "name": ["short_name", "pk"],
+    "updated": ["-updated_at", "pk"],
+    "start": ["-start_date", "short_name", "pk"],
+}
+MAX_AGE = 120
 
 
 @dataclass
@@ -30,10 +52,54 @@ class ActiveFilter:
     remove_query: str
 
 
+def choice_error(message):
+    return {"invalid_choice": message}
+
+
 class TrialFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_text", max_length=200)
+    open = django_filters.ChoiceFilter(
+        label=_("Open for inclusion only"),
+        choices=[(YES, _("yes"))],
+        method="filter_open",
+        error_messages=choice_error(_("Use open=1 to show only trials open for inclusion.")),
+    )
+    age = django_filters.NumberFilter(
+        label=_("Age of the child"),
+        method="filter_age",
+        min_value=0,
+        max_value=MAX_AGE,
+        decimal_places=0,
+        error_messages={
+            "invalid": _("Enter the age as a whole number, e.g. 7."),
+            "min_value": _("The age cannot be below 0."),
+            "max_value": _("Enter an age of at most %(limit_value)s."),
+            "max_decimal_places": _("Enter the age as a whole number, e.g. 7."),
+        },
+    )
+    age_unit = django_filters.ChoiceFilter(
+        label=_("Age in"),
+        choices=AGE_UNITS,
+        method="filter_nothing",
+        empty_label=None,
+        error_messages=choice_error(_("The age is counted in years or in months.")),
+    )
     cancer_type = django_filters.MultipleChoiceFilter(
         label=_("Cancer type"), method="filter_cancer_type"
+    )
+    setting = django_filters.ChoiceFilter(
+        label=_("Disease"),
+        choices=SETTING_CHOICES,
+        method="filter_setting",
+        error_messages=choice_error(
+            _("Disease can be newly_diagnosed or relapsed_refractory; “%(value)s” is neither.")
+        ),
+    )
+    open_arm = django_filters.ChoiceFilter(
+        label=_("Has an open study arm"),
+        choices=[(YES, _("yes"))],
+        method="filter_open_arm",
+        error_messages=choice_error(_("Use open_arm=1 to show only trials with an open arm.")),
     )
     phase = django_filters.MultipleChoiceFilter(
         label=_("Phase"), choices=Phase.choices, distinct=False
@@ -41,23 +107,31 @@ class TrialFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"), choices=Status.choices, distinct=False
     )
-    age = django_filters.NumberFilter(
-        label=_("Age of the child (years)"),
-        method="filter_age",
-        min_value=0,
-        max_value=MAX_AGE_MONTHS // 12,
-        decimal_places=0,
-        error_messages={
-            "invalid": _("Enter the age as a whole number of years, e.g. 7."),
-            "min_value": _("The age cannot be below 0."),
-            "max_value": _("Enter an age of at most %(limit_value)s years."),
-            "max_decimal_places": _("Enter the age as a whole number of years, e.g. 7."),
-        },
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=SORT_CHOICES,
+        method="filter_nothing",
+        empty_label=None,
+        error_messages=choice_error(_("“%(value)s” is not a way we can sort.")),
     )
 
     class Meta:
         model = Trial
-        fields = ["q", "cancer_type", "phase", "status", "age"]
+        fields = [
+            "q",
+            "open",
+            "age",
+            "age_unit",
+            "cancer_type",
+            "setting",
+            "open_arm",
+            "phase",
+            "status",
+            "sort",
+        ]
+
+    # Filters whose chips the visitor sees; age_unit and sort shape others, not the list.
+    CHIP_FIELDS = ("q", "open", "age", "cancer_type", "setting", "open_arm", "phase", "status")
 
     def __init__(self, data=None, *args, cancer_types=None, **kwargs):
         # The view passes the cancer types it already fetched, to save a query.
@@ -65,7 +139,6 @@ class TrialFilter(django_filters.FilterSet):
             cancer_types = list(CancerType.objects.all())
         self.cancer_types = cancer_types
         self.cancer_types_by_slug = {cancer_type.slug: cancer_type for cancer_type in cancer_types}
-        self.original_data = data if data is not None else QueryDict()
         self.ignored_values: list[str] = []
         super().__init__(self._without_unknown_choices(data), *args, **kwargs)
         self.filters["cancer_type"].extra["choices"] = [
@@ -82,22 +155,16 @@ class TrialFilter(django_filters.FilterSet):
             "phase": set(Phase.values),
             "status": set(Status.values),
         }
-        names = {
-            "cancer_type": _("cancer type"),
-            "phase": _("phase"),
-            "status": _("status"),
-        }
         cleaned = data.copy()
-        for parameter in MULTIPLE_CHOICE_PARAMETERS:
+        for parameter, name in MULTIPLE_CHOICE_NAMES.items():
             values = [value for value in data.getlist(parameter) if value.strip()]
-            kept = [value for value in values if value in known[parameter]]
             for value in values:
                 if value not in known[parameter]:
                     self.ignored_values.append(
                         _("There is no %(name)s “%(value)s”, so it was left out.")
-                        % {"name": names[parameter], "value": value[:80]}
+                        % {"name": name, "value": value[:80]}
                     )
-            cleaned.setlist(parameter, kept)
+            cleaned.setlist(parameter, [value for value in values if value in known[parameter]])
         return cleaned
 
     @property
@@ -110,25 +177,6 @@ class TrialFilter(django_filters.FilterSet):
                 messages.extend(f"{label}: {error}" for error in errors)
         return messages
 
-    # Filter methods --------------------------------------------------------------------
-
-    def filter_cancer_type(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.in_cancer_types([self.cancer_types_by_slug[slug] for slug in value])
-
-    def filter_age(self, queryset, name, value):
-        if value is None:
-            return queryset
-        years = int(value)
-        # A child of "7" may be anything from 7 years to 7 years and 11 months.
-        return queryset.for_age_months(years * 12, years * 12 + 11)
-
-    def filter_text(self, queryset, name, value):
-        return queryset.search(value)
-
-    # Counts beside each option ---------------------------------------------------------
-
     def valid_values(self) -> dict:
         """The filters' values that passed validation; a field with an error is absent."""
         if not self.is_bound:
@@ -136,46 +184,142 @@ class TrialFilter(django_filters.FilterSet):
         self.form.is_valid()
         return self.form.cleaned_data
 
-    def queryset_without(self, excluded: str):
+    # Filter methods --------------------------------------------------------------------
+
+    def filter_text(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_open(self, queryset, name, value):
+        return queryset.open_for_inclusion() if value == YES else queryset
+
+    def filter_age(self, queryset, name, value):
+        if value is None:
+            return queryset
+        amount = int(value)
+        if self.valid_values().get("age_unit") == "months":
+            return queryset.for_age_months(amount)
+        # A child of "7" may be anything from 7 years to 7 years and 11 months.
+        return queryset.for_age_months(amount * 12, amount * 12 + 11)
+
+    def filter_nothing(self, queryset, name, value):
+        """age_unit and sort shape other filters or the order, not the set of trials."""
+        return queryset
+
+    def filter_cancer_type(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.in_cancer_types([self.cancer_types_by_slug[slug] for slug in value])
+
+    def filter_setting(self, queryset, name, value):
+        return queryset.for_disease_setting(value) if value else queryset
+
+    def filter_open_arm(self, queryset, name, value):
+        return queryset.with_open_arm() if value == YES else queryset
+
+    # Order -----------------------------------------------------------------------------
+
+    @property
+    def sort_order(self) -> str:
+        """Best match when searching for text, otherwise by name, unless asked otherwise."""
+        values = self.valid_values()
+        chosen = values.get("sort") or ""
+        if chosen == "relevance" or not chosen:
+            return "relevance" if values.get("q", "").strip() else "name"
+        return chosen
+
+    def ordered(self, queryset):
+        if self.sort_order == "relevance":
+            return queryset.order_by("-relevance", "short_name", "pk")
+        return queryset.order_by(*SORT_ORDERINGS[self.sort_order])
+
+    # Counts beside each option ---------------------------------------------------------
+
+    def queryset_without(self, *excluded: str):
         """The trials every valid filter except `excluded` lets through: what an option of
         `excluded` would give if chosen along with the rest."""
         queryset = self.queryset.all()
         for name, value in self.valid_values().items():
-            if name != excluded:
+            if name not in excluded:
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
     def _selected(self, name: str) -> list:
-        return self.valid_values().get(name) or []
+        value = self.valid_values().get(name)
+        if not value:
+            return []
+        return value if isinstance(value, list) else [value]
 
     def cancer_type_options(self) -> list[Option]:
         """Groups, each with its types; one query for all the counts."""
         counted = CancerType.objects.with_trial_counts(self.queryset_without("cancer_type"))
         counts = dict(counted.values_list("pk", "trial_count"))
         selected = set(self._selected("cancer_type"))
-        groups = {}
-        for cancer_type in sorted(self.cancer_types, key=lambda ct: ct.name):
-            if cancer_type.parent_id is None:
-                groups[cancer_type.pk] = self._option(cancer_type, counts, selected)
-        for cancer_type in sorted(self.cancer_types, key=lambda ct: ct.name):
+
+        def option(cancer_type):
+            return Option(
+                value=cancer_type.slug,
+                label=cancer_type.name,
+                count=counts.get(cancer_type.pk, 0),
+                selected=cancer_type.slug in selected,
+            )
+
+        ordered = sorted(self.cancer_types, key=lambda cancer_type: cancer_type.name)
+        groups = {ct.pk: option(ct) for ct in ordered if ct.parent_id is None}
+        for cancer_type in ordered:
             if cancer_type.parent_id in groups:
-                groups[cancer_type.parent_id].children.append(
-                    self._option(cancer_type, counts, selected)
-                )
+                groups[cancer_type.parent_id].children.append(option(cancer_type))
         return list(groups.values())
 
-    @staticmethod
-    def _option(cancer_type, counts, selected) -> Option:
+    def phase_options(self) -> list[Option]:
+        counts = self.queryset_without("phase").facet_counts("phase")
+        return self._choice_options("phase", counts)
+
+    def status_and_open_options(self) -> tuple[list[Option], Option]:
+        """Status options and the "open for inclusion only" switch share one count query:
+        both are read off the trials all other filters let through, per status."""
+        counts = self.queryset_without("status", "open").facet_counts("status")
+        values = self.valid_values()
+        open_only = values.get("open") == YES
+        chosen_statuses = set(values.get("status") or [])
+        status_counts = {
+            status: count
+            for status, count in counts.items()
+            if not open_only or status in OPEN_STATUSES
+        }
+        open_count = sum(
+            count
+            for status, count in counts.items()
+            if status in OPEN_STATUSES and (not chosen_statuses or status in chosen_statuses)
+        )
+        switch = Option(
+            value=YES, label=str(self.filters["open"].label), count=open_count, selected=open_only
+        )
+        return self._choice_options("status", status_counts), switch
+
+    def setting_options(self) -> list[Option]:
+        counts = self.queryset_without("setting").facet_counts("disease_setting")
+        both = counts.get(DiseaseSetting.BOTH, 0)
+        selected = set(self._selected("setting"))
+        return [
+            Option(
+                value=value,
+                label=str(label),
+                count=counts.get(value, 0) + both,
+                selected=value in selected,
+            )
+            for value, label in SETTING_CHOICES
+        ]
+
+    def open_arm_option(self) -> Option:
+        count = self.queryset_without("open_arm").with_open_arm().count()
         return Option(
-            value=cancer_type.slug,
-            label=cancer_type.name,
-            count=counts.get(cancer_type.pk, 0),
-            selected=cancer_type.slug in selected,
+            value=YES,
+            label=str(self.filters["open_arm"].label),
+            count=count,
+            selected=self.valid_values().get("open_arm") == YES,
         )
 
-    def choice_options(self, name: str) -> list[Option]:
-        """Options of a plain choice filter (phase, status) with their counts."""
-        counts = self.queryset_without(name).facet_counts(name)
+    def _choice_options(self, name: str, counts: dict) -> list[Option]:
         selected = set(self._selected(name))
         return [
             Option(value=value, label=label, count=counts.get(value, 0), selected=value in selected)
@@ -185,32 +329,44 @@ class TrialFilter(django_filters.FilterSet):
     # Active filters as removable chips -------------------------------------------------
 
     def active_filters(self) -> list[ActiveFilter]:
-        if not self.is_bound:
-            return []
         valid = self.valid_values()
+        if not valid:
+            return []
         data = self.form.data
         labels = {
             "cancer_type": {ct.slug: ct.name for ct in self.cancer_types},
             "phase": dict(Phase.choices),
             "status": dict(Status.choices),
+            "setting": dict(SETTING_CHOICES),
+            "open": {YES: _("yes")},
+            "open_arm": {YES: _("yes")},
         }
         chips = []
-        for name in self.Meta.fields:
+        for name in self.CHIP_FIELDS:
+            if name not in valid:
+                continue
             for value in data.getlist(name):
-                if not value.strip() or name not in valid:
+                if not value.strip():
                     continue
                 remaining = data.copy()
                 remaining.setlist(name, [v for v in data.getlist(name) if v != value])
                 remaining.pop("page", None)
                 if name == "age":
-                    value_label = _("%(age)s years old") % {"age": value}
-                else:
-                    value_label = labels.get(name, {}).get(value, value)
+                    remaining.pop("age_unit", None)
                 chips.append(
                     ActiveFilter(
                         label=str(self.filters[name].label),
-                        value_label=str(value_label),
+                        value_label=str(self._chip_value(name, value, labels)),
                         remove_query=remaining.urlencode(),
                     )
                 )
         return chips
+
+    def _chip_value(self, name, value, labels):
+        if name == "age":
+            if self.valid_values().get("age_unit") == "months":
+                return _("%(age)s months old") % {"age": value}
+            return _("%(age)s years old") % {"age": value}
+        if name == "q":
+            return f"“{value}”"
+        return labels.get(name, {}).get(value, value)

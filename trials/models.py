@@ -2,8 +2,20 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.db import models
-from django.db.models import Count, Exists, F, Func, OuterRef, Prefetch, Q, Subquery
+from django.db import connections, models
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -33,8 +45,11 @@ class Status(models.TextChoices):
 
     @property
     def is_open(self) -> bool:
-        return self in {Status.RECRUITING, Status.ENROLLING_BY_INVITATION}
+        return self in OPEN_STATUSES
 
+
+# Statuses in which a family can still ask about taking part.
+OPEN_STATUSES = frozenset({Status.RECRUITING, Status.ENROLLING_BY_INVITATION})
 
 # ClinicalTrials.gov's own words for each status, shown beside the family label.
 STATUS_REGISTRY_TERMS = {
@@ -183,7 +198,7 @@ class CancerType(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return f"{reverse('trials:list')}?cancer_type={self.slug}"
+        return reverse("trials:cancer_type", kwargs={"slug": self.slug})
 
     def clean(self):
         if self.parent_id is None:
@@ -227,21 +242,61 @@ class TrialQuerySet(models.QuerySet):
             Q(max_age_months__isnull=True) | Q(max_age_months__gte=youngest),
         )
 
+    def open_for_inclusion(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def for_disease_setting(self, setting: str):
+        """Trials for newly diagnosed (or relapsed) children, including those for both."""
+        return self.filter(disease_setting__in=[setting, DiseaseSetting.BOTH])
+
+    def with_open_arm(self):
+        return self.filter(Exists(Arm.objects.filter(trial_id=OuterRef("pk"), status="open")))
+
     def search(self, text: str):
-        """Short name, titles, summary or a registry number containing `text`."""
-        text = text.strip()
+        """Trials matching every word of `text` in their names, titles, summary or registry
+        numbers, annotated with `relevance` for sorting by best match.
+
+        On PostgreSQL full-text search adds stemming ("leukaemias" finds "leukaemia");
+        SQLite has no such thing, so there every word must appear as typed.
+        """
+        text = " ".join(text.split())
         if not text:
             return self
-        registry_match = RegistryNumber.objects.filter(
-            trial_id=OuterRef("pk"), value__icontains=text.replace(" ", "")
+        registry_match = Exists(
+            RegistryNumber.objects.filter(
+                trial_id=OuterRef("pk"), value__icontains=text.replace(" ", "")
+            )
         )
-        return self.filter(
-            Q(short_name__icontains=text)
-            | Q(subtitle__icontains=text)
-            | Q(official_title__icontains=text)
-            | Q(summary__icontains=text)
-            | Exists(registry_match)
+        every_word = Q()
+        for word in text.split()[:12]:
+            every_word &= (
+                Q(short_name__icontains=word)
+                | Q(subtitle__icontains=word)
+                | Q(official_title__icontains=word)
+                | Q(summary__icontains=word)
+            )
+        relevance = Case(
+            When(Q(short_name__iexact=text) | registry_match, then=Value(100.0)),
+            When(short_name__icontains=text, then=Value(50.0)),
+            When(Q(subtitle__icontains=text) | Q(official_title__icontains=text), then=Value(20.0)),
+            When(summary__icontains=text, then=Value(10.0)),
+            default=Value(0.0),
+            output_field=models.FloatField(),
         )
+        matches = every_word | registry_match
+        if connections[self.db].vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+            document = (
+                SearchVector("short_name", weight="A", config="english")
+                + SearchVector("subtitle", "official_title", weight="B", config="english")
+                + SearchVector("summary", weight="C", config="english")
+            )
+            query = SearchQuery(text, search_type="websearch", config="english")
+            return self.annotate(
+                document=document, relevance=relevance + SearchRank(document, query) * 10
+            ).filter(matches | Q(document=query))
+        return self.annotate(relevance=relevance).filter(matches)
 
     def with_listing_relations(self):
         """What a result card shows beside the trial's own fields, fetched up front."""
@@ -266,6 +321,26 @@ class TrialQuerySet(models.QuerySet):
                     queryset=TrialInvestigator.objects.select_related("investigator"),
                 ),
             )
+        )
+
+    def related_to(self, trial: "Trial", limit: int = 4):
+        """Other public trials for the same cancer types (a group's types included), open
+        ones first. Reads `trial.cancer_types` from its prefetch cache when it has one."""
+        cancer_types = list(trial.cancer_types.all())
+        if not cancer_types:
+            return self.none()
+        return (
+            self.published()
+            .in_cancer_types(cancer_types)
+            .exclude(pk=trial.pk)
+            .annotate(
+                open_first=Case(
+                    When(status__in=OPEN_STATUSES, then=Value(0)),
+                    default=Value(1),
+                    output_field=models.IntegerField(),
+                )
+            )
+            .order_by("open_first", "short_name")[:limit]
         )
 
     def facet_counts(self, field: str) -> dict[str, int]:
@@ -692,3 +767,43 @@ class RegistryNumber(models.Model):
     @property
     def url(self) -> str:
         return REGISTRY_URLS[Registry(self.registry)].format(value=self.value)
+
+
+class GlossaryTermQuerySet(models.QuerySet):
+    def by_slug(self) -> dict[str, "GlossaryTerm"]:
+        """All terms keyed by slug, for templates to look up (glossary.phase)."""
+        return {term.slug: term for term in self}
+
+
+class GlossaryTerm(models.Model):
+    """A word families meet on trial pages ("phase", "arm"), explained by staff.
+
+    Trial pages show the explanation beside the word, found by its slug; the glossary
+    page lists them all.
+    """
+
+    term = models.CharField(_("term"), max_length=80, unique=True)
+    slug = models.SlugField(
+        _("key"),
+        max_length=80,
+        unique=True,
+        help_text=_(
+            "Trial pages look terms up by this key: phase, study_arm, relapsed_refractory, "
+            "inclusion, principal_investigator, sponsor, registry_number."
+        ),
+    )
+    explanation = models.TextField(_("explanation"), help_text=_("Two or three plain sentences."))
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    objects = GlossaryTermQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "term"]
+        verbose_name = _("glossary term")
+        verbose_name_plural = _("glossary terms")
+
+    def __str__(self):
+        return self.term
+
+    def get_absolute_url(self):
+        return f"{reverse('trials:glossary')}#{self.slug}"

@@ -1,10 +1,14 @@
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from .filters import TrialFilter
-from .models import CancerType, Trial
+from .models import CancerType, GlossaryTerm, Trial
+
+# Sent by static/js/finder.js: answer with just the finder fragment, not the whole page.
+PARTIAL_HEADER = "X-Finder-Partial"
 
 
 def home(request):
@@ -42,26 +46,60 @@ def paginate(request, queryset, per_page: int) -> tuple[Page, str]:
 
 
 def trial_list(request):
-    cancer_types = list(CancerType.objects.all())
     filterset = TrialFilter(
-        request.GET or None, queryset=Trial.objects.published(), cancer_types=cancer_types
+        request.GET or None,
+        queryset=Trial.objects.published(),
+        cancer_types=list(CancerType.objects.all()),
     )
-    trials = filterset.qs.with_listing_relations().order_by("short_name", "pk")
+    trials = filterset.ordered(filterset.qs.with_listing_relations())
     page, page_notice = paginate(request, trials, settings.TRIALPORTAL_PAGE_SIZE)
+    status_options, open_option = filterset.status_and_open_options()
     context = {
         "filter": filterset,
         "page_obj": page,
         "trials": page.object_list,
         "page_notice": page_notice,
         "cancer_type_options": filterset.cancer_type_options(),
-        "phase_options": filterset.choice_options("phase"),
-        "status_options": filterset.choice_options("status"),
+        "phase_options": filterset.phase_options(),
+        "status_options": status_options,
+        "open_option": open_option,
+        "setting_options": filterset.setting_options(),
+        "open_arm_option": filterset.open_arm_option(),
         "active_filters": filterset.active_filters(),
         "filter_messages": filterset.messages,
     }
-    return render(request, "trials/trial_list.html", context)
+    template = "trials/trial_list.html"
+    if request.headers.get(PARTIAL_HEADER) == "finder":
+        template += "#finder"
+    response = render(request, template, context)
+    patch_vary_headers(response, [PARTIAL_HEADER])
+    return response
+
+
+def cancer_type_detail(request, slug):
+    cancer_type = get_object_or_404(CancerType.objects.select_related("parent"), slug=slug)
+    published = Trial.objects.published()
+    trials = published.in_cancer_types([cancer_type]).with_listing_relations()
+    page, page_notice = paginate(request, trials, settings.TRIALPORTAL_PAGE_SIZE)
+    context = {
+        "cancer_type": cancer_type,
+        "types": cancer_type.children.with_trial_counts(published).order_by("name"),
+        "page_obj": page,
+        "trials": page.object_list,
+        "page_notice": page_notice,
+    }
+    return render(request, "trials/cancer_type_detail.html", context)
 
 
 def trial_detail(request, slug):
     trial = get_object_or_404(Trial.objects.for_detail(), slug=slug)
-    return render(request, "trials/trial_detail.html", {"trial": trial})
+    context = {
+        "trial": trial,
+        "related_trials": Trial.objects.related_to(trial),
+        "glossary": GlossaryTerm.objects.by_slug(),
+    }
+    return render(request, "trials/trial_detail.html", context)
+
+
+def glossary(request):
+    return render(request, "trials/glossary.html", {"terms": GlossaryTerm.objects.all()})

@@ -1,6 +1,6 @@
 """Playwright in Debian's Chromium against pytest-django's live server.
 
-Skipped, with a message saying why, when /usr/bin/chromium is missing; `.ci/run` installs it.
+Skipped, with a message saying why, when Chromium is missing; `.ci/run` installs it.
 """
 
 import os
@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -19,6 +20,8 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--no-first-run",
 ]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # between page actions are still plain synchronous code.
@@ -49,19 +52,35 @@ def browser():
         browser.close()
 
 
+def _page(browser, **context_options):
+    context = browser.new_context(**context_options)
+    context.set_default_timeout(10_000)
+    return context, context.new_page()
+
+
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
+    context, page = _page(browser, viewport=DESKTOP)
     yield page
     context.close()
 
 
 @pytest.fixture
 def phone_page(browser):
-    context = browser.new_context(
-        viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True
-    )
-    page = context.new_page()
+    context, page = _page(browser, viewport=PHONE, is_mobile=True, has_touch=True)
     yield page
     context.close()
+
+
+@pytest.fixture
+def no_js_page(browser):
+    context, page = _page(browser, viewport=DESKTOP, java_script_enabled=False)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def demo_site(transactional_db, live_server):
+    """The live server with the demo trials a newcomer sees after `make run`."""
+    call_command("load_demo_trials", verbosity=0)
+    return live_server

