@@ -43,3 +43,33 @@ def staff_client(db, django_user_model):
     client = Client()
     client.force_login(user)
     return client
+
+
+def _client_in_group(django_user_model, username, group_name):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        username, f"{username}@example.org", "pw", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=group_name))
+    client = Client()
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def editor_client(db, django_user_model):
+    """A research nurse: edits trials, cannot publish (the Editor group)."""
+    return _client_in_group(django_user_model, "editor", "Editor")
+
+
+@pytest.fixture
+def second_editor_client(db, django_user_model):
+    return _client_in_group(django_user_model, "colleague", "Editor")
+
+
+@pytest.fixture
+def publisher_client(db, django_user_model):
+    """The trial office: edits, publishes and withdraws (the Publisher group)."""
+    return _client_in_group(django_user_model, "publisher", "Publisher")

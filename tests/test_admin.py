@@ -2,9 +2,16 @@ import datetime
 import re
 
 import pytest
-from django.contrib.admin.models import CHANGE, LogEntry
 
 from tests import factories
+from tests.admin_forms import (
+    ADD_URL,
+    AUTOCOMPLETE_URL,
+    CHANGELIST_URL,
+    add_form_data,
+    change_form_data,
+    change_url,
+)
 from trials.models import (
     Approval,
     ApprovalKind,
@@ -19,104 +26,6 @@ from trials.models import (
     Trial,
     TrialInvestigator,
 )
-
-ADD_URL = "/admin/trials/trial/add/"
-CHANGELIST_URL = "/admin/trials/trial/"
-AUTOCOMPLETE_URL = "/admin/autocomplete/"
-
-
-def change_url(trial):
-    return f"/admin/trials/trial/{trial.pk}/change/"
-
-
-def management_data(prefix, *, total, initial=0):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
-
-
-def inline_prefixes(response):
-    """Each inline's formset prefix, keyed by its model, as the admin renders them."""
-    return {
-        inline.formset.model: inline.formset.prefix
-        for inline in response.context["inline_admin_formsets"]
-    }
-
-
-def rows_data(prefix, rows):
-    data = management_data(prefix, total=len(rows))
-    for i, row in enumerate(rows):
-        data.update({f"{prefix}-{i}-{name}": value for name, value in row.items()})
-    return data
-
-
-def add_form_data(client, *, arms=(), roles=(), approvals=(), registry_numbers=(), **fields):
-    """What the add form posts: trial fields plus all four inline formsets."""
-    prefixes = inline_prefixes(client.get(ADD_URL))
-    data = {
-        "short_name": "ESMART",
-        "subtitle": "different tumor types",
-        "slug": "esmart",
-        "official_title": "European proof-of-concept therapeutic stratification trial.",
-        "summary": "Matching drugs to the molecular alterations in a child's tumour.",
-        "eligibility": "Children and teenagers whose cancer has come back.",
-        "min_age_months": "",
-        "max_age_months": "216",
-        "disease_setting": "relapsed_refractory",
-        "goal": "",
-        "background": "",
-        "arms_intro": "",
-        "phase": Phase.PHASE_1_2,
-        "design_note": "multi arm",
-        "max_patients_total": "280",
-        "max_patients_local": "25",
-        "start_date": "2018-04-05",
-        "end_date": "",
-        "status": Status.ACTIVE_NOT_RECRUITING,
-        "status_note": "",
-        "sponsor": "",
-        "network": "",
-        "last_reviewed": "2025-09-16",
-        "publication": Publication.DRAFT,
-        **fields,
-    }
-    data.update(rows_data(prefixes[TrialInvestigator], roles))
-    data.update(rows_data(prefixes[Arm], arms))
-    data.update(rows_data(prefixes[Approval], approvals))
-    data.update(rows_data(prefixes[RegistryNumber], registry_numbers))
-    return data
-
-
-def submitted_values(form):
-    """A rendered form's values as the browser would post them back."""
-    data = {}
-    for bound_field in form:
-        value = bound_field.value()
-        if value is None or value is False:
-            continue
-        if value is True:
-            data[bound_field.html_name] = "on"
-        elif isinstance(value, list | tuple):
-            data[bound_field.html_name] = [str(item) for item in value]
-        else:
-            data[bound_field.html_name] = str(value)
-    return data
-
-
-def change_form_data(client, trial):
-    """What the change form posts back unedited, existing inline rows included."""
-    response = client.get(change_url(trial))
-    data = submitted_values(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        existing = formset.initial_forms
-        data.update(management_data(formset.prefix, total=len(existing), initial=len(existing)))
-        for form in existing:
-            data.update(submitted_values(form))
-    return data, inline_prefixes(response)
 
 
 def inline_errors(response, model):
@@ -153,7 +62,22 @@ def test_add_page_groups_fields_in_public_page_order(staff_client):
                 "network",
             ],
         ),
-        ("Page upkeep", ["last_reviewed", "publication", "created_at", "updated_at"]),
+        (
+            "Publication and review",
+            [
+                "publication",
+                "published_at",
+                "published_by",
+                "withdrawn_at",
+                "withdrawn_by",
+                "last_reviewed",
+                "last_reviewed_by",
+                "next_review_due",
+                "created_at",
+                "updated_at",
+                "loaded_version",
+            ],
+        ),
     ]
     assert [inline.formset.model for inline in response.context["inline_admin_formsets"]] == [
         TrialInvestigator,
@@ -449,9 +373,10 @@ def test_changelist_shows_the_columns(staff_client):
         "phase",
         "publication",
         "last reviewed",
+        "review due",
     ]
     cells = re.findall(r'<t[dh] class="field-[^"]*">(?:<a [^>]*>)?([^<]*)', response.text)
-    assert cells == [
+    assert cells[:6] == [
         "ESMART",
         "different tumor types",
         "Closed for inclusion",
@@ -459,6 +384,8 @@ def test_changelist_shows_the_columns(staff_client):
         "Draft",
         "September 16, 2025",
     ]
+    # Six months after the last review, flagged as overdue (today is after that).
+    assert '<strong class="review-overdue">March 16, 2026 (overdue)</strong>' in response.text
 
 
 @pytest.mark.parametrize(
@@ -548,11 +475,12 @@ def test_changelist_search_finds_a_trial_by_name_or_title(staff_client, term):
     assert [trial.short_name for trial in response.context["cl"].result_list] == ["ESMART"]
 
 
-# Session, user, cancer-type filter choices, filtered count, total count, the page of trials.
-CHANGELIST_QUERIES = 6
+# Session, user, cancer-type filter choices, filtered count, total count, the page of trials,
+# and the savepoint django-reversion's VersionAdmin opens around the view (2 statements).
+CHANGELIST_QUERIES = 8
 # ... plus, per filter, the choices again and the facet counts (status, phase, cancer type,
-# publication).
-CHANGELIST_WITH_FACETS_QUERIES = 14
+# publication, review).
+CHANGELIST_WITH_FACETS_QUERIES = 18
 
 
 @pytest.mark.parametrize("trial_count", [3, 30])
@@ -627,38 +555,6 @@ def test_anonymous_users_are_sent_to_the_login_page(client, db, url):
 
     assert response.status_code == 302
     assert response.url.startswith("/admin/login/?next=")
-
-
-def test_publish_action_publishes_drafts_and_records_it(staff_client):
-    draft = factories.TrialFactory(short_name="DRAFT", publication=Publication.DRAFT)
-    published = factories.TrialFactory(short_name="LIVE", publication=Publication.PUBLISHED)
-
-    response = staff_client.post(
-        CHANGELIST_URL,
-        {"action": "publish", "_selected_action": [draft.pk, published.pk]},
-        follow=True,
-    )
-
-    assert "1 trial was published." in response.text
-    draft.refresh_from_db()
-    assert draft.publication == Publication.PUBLISHED
-    entry = LogEntry.objects.get()
-    assert (entry.object_id, entry.action_flag) == (str(draft.pk), CHANGE)
-    assert entry.get_change_message() == "Changed Publication."
-
-
-def test_unpublish_action_moves_trials_back_to_draft(staff_client):
-    trials = factories.TrialFactory.create_batch(2, publication=Publication.PUBLISHED)
-
-    response = staff_client.post(
-        CHANGELIST_URL,
-        {"action": "unpublish", "_selected_action": [trial.pk for trial in trials]},
-        follow=True,
-    )
-
-    assert "2 trials were moved back to draft." in response.text
-    assert not Trial.objects.published().exists()
-    assert LogEntry.objects.count() == 2
 
 
 def test_cancer_type_list_shows_groups_and_filters_by_group(

@@ -81,13 +81,16 @@ def test_esmart_matches_the_seed_page(demo):
         "European proof-of-concept therapeutic stratification trial of molecular anomalies in "
         "relapsed or refractory tumors."
     )
-    assert esmart.eligibility.startswith("Children and teenagers with cancer in whom the disease")
+    # Long texts are stored as sanitised HTML paragraphs.
+    assert esmart.eligibility.startswith(
+        "<p>Children and teenagers with cancer in whom the disease"
+    )
     assert esmart.age_range_display == "up to 18 years"
     assert (esmart.min_age_months, esmart.max_age_months) == (None, 216)
     assert esmart.disease_setting == DiseaseSetting.RELAPSED_REFRACTORY
-    assert esmart.goal.startswith("The goal of this study is to assess how safe and effective")
-    assert len(esmart.background.split("\n\n")) == 3
-    assert esmart.arms_intro.startswith("The following ‘arms’ have started")
+    assert esmart.goal.startswith("<p>The goal of this study is to assess how safe and effective")
+    assert esmart.background.count("<p>") == 3
+    assert esmart.arms_intro.startswith("<p>The following ‘arms’ have started")
     assert esmart.status == Status.ACTIVE_NOT_RECRUITING
     assert esmart.get_status_display() == "Closed for inclusion"
     assert esmart.status_note == "This study is momentarily closed for inclusion."
@@ -279,7 +282,7 @@ def test_real_trial_carries_its_nct_number_and_an_unknown_status(demo, nct_id):
 
     assert trial.status == Status.UNKNOWN
     assert trial.short_name == REAL_TRIALS[nct_id]["short_name"]
-    assert trial.background.endswith(f"Source: ClinicalTrials.gov record {nct_id}.")
+    assert trial.background.endswith(f"Source: ClinicalTrials.gov record {nct_id}.</p>")
     assert nct_id in trial.eligibility
     assert not trial.arms.exists()
     assert not trial.investigator_roles.exists()

@@ -38,7 +38,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "trialportal.apps.TrialportalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "django_prose_editor",
+    "reversion",
     "trials",
 ]
 
@@ -127,6 +129,8 @@ STORAGES = {
 TRIALPORTAL_CENTRE_NAME = os.environ.get("TRIALPORTAL_CENTRE_NAME", "Princess Máxima Center")
 TRIALPORTAL_CENTRE_COUNTRY = os.environ.get("TRIALPORTAL_CENTRE_COUNTRY", "the Netherlands")
 TRIALPORTAL_PAGE_SIZE = int(os.environ.get("TRIALPORTAL_PAGE_SIZE", "20"))
+# How often staff must re-check a trial page against the protocol.
+TRIALPORTAL_REVIEW_INTERVAL_MONTHS = int(os.environ.get("TRIALPORTAL_REVIEW_INTERVAL_MONTHS", "6"))
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

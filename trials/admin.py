@@ -1,15 +1,20 @@
+import reversion
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.widgets import AdminTextareaWidget
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
-from django.utils import timezone, translation
-from django.utils.text import capfirst
+from django.template.defaultfilters import date as format_date
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from reversion.admin import VersionAdmin
 
+from .history import changes_since, latest_version_token, trial_history
 from .models import (
     Approval,
     Arm,
@@ -17,7 +22,6 @@ from .models import (
     GlossaryTerm,
     Investigator,
     Organisation,
-    Publication,
     Registry,
     RegistryNumber,
     Trial,
@@ -173,8 +177,100 @@ class RegistryNumberInline(admin.TabularInline):
     extra = 0
 
 
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = _("review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", _("Review overdue")),
+            ("due_30", _("Due within 30 days")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return queryset.review_overdue()
+        if self.value() == "due_30":
+            return queryset.review_due_within(30)
+        return queryset
+
+
+class VersionTokenField(forms.CharField):
+    """Which revision the form was loaded from; bookkeeping, never a change of its own."""
+
+    widget = forms.HiddenInput
+
+    def has_changed(self, initial, data):
+        return False
+
+
+class TrialAdminForm(forms.ModelForm):
+    """Refuses to overwrite a save someone else made while this form was open."""
+
+    loaded_version = VersionTokenField(required=False)
+
+    class Meta:
+        model = Trial
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose the fields
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["loaded_version"] = latest_version_token(self.instance)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not self.instance.pk:
+            return cleaned_data
+        loaded = self.data.get("loaded_version", "")
+        current = latest_version_token(self.instance)
+        if loaded != current:
+            # Show the editor the current token, so saving again (after reading what
+            # changed) deliberately keeps their version.
+            self.data = self.data.copy()
+            self.data["loaded_version"] = current
+            raise ValidationError(self.conflict_messages(loaded))
+        return cleaned_data
+
+    def conflict_messages(self, loaded: str) -> list[str]:
+        latest, changes, inline_changes = changes_since(self.instance, loaded)
+        who = (latest.revision.user if latest else None) or gettext("someone else")
+        when = date_format(timezone.localtime(latest.revision.date_created), "DATETIME_FORMAT")
+        messages_ = [
+            gettext(
+                "%(who)s saved this trial at %(when)s, while you were editing it. Nothing "
+                "was saved from your form; everything you typed is still below."
+            )
+            % {"who": who, "when": when}
+        ]
+        if not loaded:
+            messages_.append(
+                gettext(
+                    "There is no record of the version you opened, so their changes cannot "
+                    "be listed: see the trial's history."
+                )
+            )
+        messages_ += [
+            gettext("They changed %(field)s: “%(old)s” → “%(new)s”.")
+            % {"field": change.label, "old": change.old, "new": change.new}
+            for change in changes
+        ]
+        messages_ += [
+            gettext("They %(kind)s the %(model)s “%(name)s”.")
+            % {"kind": change.kind, "model": change.model_label, "name": change.name}
+            for change in inline_changes
+        ]
+        messages_.append(
+            gettext(
+                "Compare their changes with yours, then save again to keep what is in your form."
+            )
+        )
+        return messages_
+
+
 @admin.register(Trial)
-class TrialAdmin(admin.ModelAdmin):
+class TrialAdmin(VersionAdmin):
+    form = TrialAdminForm
     # In the order of the public trial page.
     fieldsets = [
         (
@@ -210,24 +306,60 @@ class TrialAdmin(admin.ModelAdmin):
             },
         ),
         (
-            _("Page upkeep"),
-            {"fields": ["last_reviewed", "publication", ("created_at", "updated_at")]},
+            _("Publication and review"),
+            {
+                "fields": [
+                    "publication",
+                    ("published_at", "published_by"),
+                    ("withdrawn_at", "withdrawn_by"),
+                    ("last_reviewed", "last_reviewed_by", "next_review_due"),
+                    ("created_at", "updated_at"),
+                    "loaded_version",
+                ]
+            },
         ),
     ]
-    readonly_fields = ["created_at", "updated_at"]
+    # Publication and review change only through their buttons and actions, so each
+    # is recorded with who and when, and only publishers can publish.
+    readonly_fields = [
+        "publication",
+        "published_at",
+        "published_by",
+        "withdrawn_at",
+        "withdrawn_by",
+        "last_reviewed",
+        "last_reviewed_by",
+        "next_review_due",
+        "created_at",
+        "updated_at",
+    ]
     prepopulated_fields = {"slug": ["short_name"]}
     autocomplete_fields = ["cancer_types", "sponsor", "network"]
     inlines = [TrialInvestigatorInline, ArmInline, ApprovalInline, RegistryNumberInline]
     save_on_top = True
+    change_form_template = "admin/trials/trial/change_form.html"
+    object_history_template = "admin/trials/trial/object_history.html"
 
-    list_display = ["short_name", "subtitle", "status", "phase", "publication", "last_reviewed"]
-    list_filter = ["status", "phase", CancerTypeListFilter, "publication"]
+    list_display = [
+        "short_name",
+        "subtitle",
+        "status",
+        "phase",
+        "publication",
+        "last_reviewed",
+        "review_due",
+    ]
+    list_filter = ["status", "phase", CancerTypeListFilter, "publication", ReviewDueFilter]
+    list_select_related = ["last_reviewed_by"]
     search_fields = ["short_name", "subtitle", "official_title", "registry_numbers__value"]
     search_help_text = _("Search by short name, title or registry number.")
     list_per_page = 50
-    actions = ["publish", "unpublish"]
+    actions = ["publish_trials", "withdraw_trials", "mark_trials_reviewed"]
 
-    short_text_fields = {"official_title": 2, "summary": 4, "eligibility": 4, "arms_intro": 2}
+    short_text_fields = {"official_title": 2, "summary": 4}
+
+    # Buttons on the change form, by the name of the submit button.
+    FORM_ACTIONS = {"_publish": "publish", "_withdraw": "withdraw", "_mark_reviewed": "review"}
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in self.short_text_fields:
@@ -236,12 +368,100 @@ class TrialAdmin(admin.ModelAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def view_on_site(self, obj):
-        # Link straight to the public page rather than through admin/r/.
-        return obj.get_absolute_url()
+        # Drafts and withdrawn trials open in the staff preview, not a public 404.
+        return obj.get_absolute_url() if obj.is_public else obj.get_preview_url()
 
-    @admin.action(description=_("Publish selected trials"), permissions=["change"])
-    def publish(self, request, queryset):
-        count = self._set_publication(request, queryset, Publication.PUBLISHED)
+    def has_publish_permission(self, request) -> bool:
+        return request.user.has_perm("trials.publish_trial")
+
+    @admin.display(description=_("next review due"))
+    def next_review_due(self, obj):
+        return self.review_due(obj)
+
+    @admin.display(description=_("review due"), ordering="last_reviewed")
+    def review_due(self, obj):
+        due = obj.next_review_due
+        if due is None:
+            return format_html('<strong class="review-overdue">{}</strong>', _("never reviewed"))
+        if obj.is_review_overdue:
+            return format_html(
+                '<strong class="review-overdue">{} ({})</strong>', format_date(due), _("overdue")
+            )
+        return format_date(due)
+
+    # Publishing, withdrawing and reviewing -----------------------------------------
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        action = self.requested_form_action(request)
+        if action in {"publish", "withdraw"} and not self.has_publish_permission(request):
+            # The buttons are not shown to editors; a crafted POST is refused outright.
+            raise PermissionDenied
+        extra_context = {
+            **(extra_context or {}),
+            "can_publish": self.has_publish_permission(request),
+        }
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def requested_form_action(self, request) -> str | None:
+        if request.method != "POST":
+            return None
+        return next(
+            (action for name, action in self.FORM_ACTIONS.items() if name in request.POST), None
+        )
+
+    def save_with_form_action(self, request, obj, form, change):
+        action = self.requested_form_action(request)
+        if action is None:
+            super().save_model(request, obj, form, change)
+            return
+        # One save, one revision: the edits and the publication or review together.
+        self.apply_action(obj, action, user=request.user)
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        self.comment_on_action(request, entry)
+        return entry
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        self.comment_on_action(request, entry)
+        return entry
+
+    def comment_on_action(self, request, entry) -> None:
+        """The revision's comment says what the button did, then what the form changed."""
+        action = self.requested_form_action(request)
+        if action and reversion.is_active():
+            reversion.set_comment(f"{self.action_comment(action)} {entry.get_change_message()}")
+
+    @staticmethod
+    def apply_action(trial, action: str, *, user) -> None:
+        {"publish": trial.publish, "withdraw": trial.withdraw, "review": trial.mark_reviewed}[
+            action
+        ](user=user)
+
+    @staticmethod
+    def action_comment(action: str) -> str:
+        return {
+            "publish": gettext("Published."),
+            "withdraw": gettext("Withdrawn from the public site."),
+            "review": gettext("Marked as reviewed."),
+        }[action]
+
+    def apply_to_each(self, request, queryset, action: str) -> int:
+        """Publish, withdraw or mark as reviewed one trial at a time, each recorded in
+        its history with who did it."""
+        count = 0
+        for trial in queryset:
+            with reversion.create_revision():
+                reversion.set_user(request.user)
+                reversion.set_comment(self.action_comment(action))
+                self.apply_action(trial, action, user=request.user)
+            count += 1
+        return count
+
+    @admin.action(description=_("Publish selected trials"), permissions=["publish"])
+    def publish_trials(self, request, queryset):
+        count = self.apply_to_each(request, queryset.exclude(publication="published"), "publish")
         self.message_user(
             request,
             ngettext("%(count)d trial was published.", "%(count)d trials were published.", count)
@@ -249,34 +469,63 @@ class TrialAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Move selected trials back to draft"), permissions=["change"])
-    def unpublish(self, request, queryset):
-        count = self._set_publication(request, queryset, Publication.DRAFT)
+    @admin.action(description=_("Withdraw selected trials from the site"), permissions=["publish"])
+    def withdraw_trials(self, request, queryset):
+        count = self.apply_to_each(request, queryset.filter(publication="published"), "withdraw")
         self.message_user(
             request,
             ngettext(
-                "%(count)d trial was moved back to draft.",
-                "%(count)d trials were moved back to draft.",
+                "%(count)d trial was withdrawn from the public site.",
+                "%(count)d trials were withdrawn from the public site.",
                 count,
             )
             % {"count": count},
             messages.SUCCESS,
         )
 
-    def _set_publication(self, request, queryset, publication: str) -> int:
-        """Set `publication` on the trials that differ, with a history entry for each."""
-        trials = list(queryset.exclude(publication=publication))
-        if not trials:
-            return 0
-        Trial.objects.filter(pk__in=[trial.pk for trial in trials]).update(
-            publication=publication, updated_at=timezone.now()
-        )
-        with translation.override(None):
-            label = capfirst(Trial._meta.get_field("publication").verbose_name)
-            LogEntry.objects.log_actions(
-                user_id=request.user.pk,
-                queryset=trials,
-                action_flag=CHANGE,
-                change_message=[{"changed": {"fields": [str(label)]}}],
+    @admin.action(description=_("Mark selected trials as reviewed today"), permissions=["change"])
+    def mark_trials_reviewed(self, request, queryset):
+        count = self.apply_to_each(request, queryset, "review")
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d trial was marked as reviewed.",
+                "%(count)d trials were marked as reviewed.",
+                count,
             )
-        return len(trials)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    # History ----------------------------------------------------------------------
+
+    # Restoring brings back content; whether the page is public, and when it was last
+    # reviewed, stay as they are (publishing has its own buttons and permission).
+    KEPT_ON_RESTORE = (
+        "publication",
+        "published_at",
+        "published_by_id",
+        "withdrawn_at",
+        "withdrawn_by_id",
+        "last_reviewed",
+        "last_reviewed_by_id",
+    )
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        current = Trial.objects.filter(pk=object_id).values(*self.KEPT_ON_RESTORE).first()
+        request.trial_state_before_restore = current
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        kept = getattr(request, "trial_state_before_restore", None)
+        if kept:
+            for name, value in kept.items():
+                setattr(obj, name, value)
+        self.save_with_form_action(request, obj, form, change)
+
+    def history_view(self, request, object_id, extra_context=None):
+        trial = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {})}
+        if trial is not None:
+            extra_context["history_entries"] = trial_history(trial)
+        return super().history_view(request, object_id, extra_context)

@@ -1,5 +1,7 @@
+import datetime
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import connections, models
@@ -18,8 +20,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_prose_editor.fields import ProseEditorField
+
+from .rich_text import EDITOR_CONFIG, sanitize_html
 
 # Oldest age, in months, that the age fields and the age filter accept (120 years).
 MAX_AGE_MONTHS = 120 * 12
@@ -28,6 +34,7 @@ MAX_AGE_MONTHS = 120 * 12
 class Publication(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn (kept, not public)")
 
 
 class Status(models.TextChoices):
@@ -81,6 +88,19 @@ class DiseaseSetting(models.TextChoices):
     RELAPSED_REFRACTORY = "relapsed_refractory", _("Relapsed or refractory")
     BOTH = "both", _("Newly diagnosed or relapsed/refractory")
     OTHER = "other", _("Other")
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later (or earlier), clamped to the month's last day."""
+    year, month_index = divmod(day.year * 12 + day.month - 1 + months, 12)
+    month = month_index + 1
+    first_of_next = datetime.date(year + (month == 12), month % 12 + 1, 1)
+    last_day = (first_of_next - datetime.timedelta(days=1)).day
+    return datetime.date(year, month, min(day.day, last_day))
+
+
+def review_interval_months() -> int:
+    return settings.TRIALPORTAL_REVIEW_INTERVAL_MONTHS
 
 
 def format_age(months: int) -> str:
@@ -176,9 +196,11 @@ class CancerType(models.Model):
         limit_choices_to={"parent__isnull": True},
         help_text=_("Leave empty for a group; choose the group for a specific cancer type."),
     )
-    description = models.TextField(
+    description = ProseEditorField(
         _("description"),
         blank=True,
+        config=EDITOR_CONFIG,
+        sanitize=sanitize_html,
         help_text=_("A short plain-language description for families."),
     )
 
@@ -307,21 +329,21 @@ class TrialQuerySet(models.QuerySet):
     def for_listing(self):
         return self.published().with_listing_relations()
 
-    def for_detail(self):
-        return (
-            self.published()
-            .select_related("sponsor", "network")
-            .prefetch_related(
-                Prefetch("cancer_types", queryset=CancerType.objects.order_by("name")),
-                "arms",
-                "approvals",
-                "registry_numbers",
-                Prefetch(
-                    "investigator_roles",
-                    queryset=TrialInvestigator.objects.select_related("investigator"),
-                ),
-            )
+    def with_detail_relations(self):
+        """Everything the trial page shows, fetched up front: one query per relation."""
+        return self.select_related("sponsor", "network").prefetch_related(
+            Prefetch("cancer_types", queryset=CancerType.objects.order_by("name")),
+            "arms",
+            "approvals",
+            "registry_numbers",
+            Prefetch(
+                "investigator_roles",
+                queryset=TrialInvestigator.objects.select_related("investigator"),
+            ),
         )
+
+    def for_detail(self):
+        return self.published().with_detail_relations()
 
     def related_to(self, trial: "Trial", limit: int = 4):
         """Other public trials for the same cancer types (a group's types included), open
@@ -342,6 +364,36 @@ class TrialQuerySet(models.QuerySet):
             )
             .order_by("open_first", "short_name")[:limit]
         )
+
+    def review_overdue(self, today: datetime.date | None = None):
+        """Never reviewed, or due for review today or earlier."""
+        today = today or timezone.localdate()
+        cutoff = add_months(today, -review_interval_months())
+        return self.filter(Q(last_reviewed__isnull=True) | Q(last_reviewed__lte=cutoff))
+
+    def review_due_within(self, days: int, today: datetime.date | None = None):
+        """Not overdue yet, but due within the next `days` days."""
+        today = today or timezone.localdate()
+        overdue_cutoff = add_months(today, -review_interval_months())
+        soon_cutoff = add_months(today + datetime.timedelta(days=days), -review_interval_months())
+        return self.filter(last_reviewed__gt=overdue_cutoff, last_reviewed__lte=soon_cutoff)
+
+    def review_panel(self, *, user, days: int = 30) -> dict:
+        """What the admin index shows staff: trials overdue for review and those due
+        within `days`, most urgent first. Withdrawn trials need no review. Two queries."""
+        current = self.exclude(publication=Publication.WITHDRAWN)
+        return {
+            "overdue": list(
+                current.review_overdue().order_by(
+                    F("last_reviewed").asc(nulls_first=True), "short_name"
+                )
+            ),
+            "due_soon": list(
+                current.review_due_within(days).order_by("last_reviewed", "short_name")
+            ),
+            "days": days,
+            "user_id": user.pk,
+        }
 
     def facet_counts(self, field: str) -> dict[str, int]:
         """How many of these trials have each value of `field` (phase, status ...)."""
@@ -365,15 +417,18 @@ class Trial(models.Model):
         _("slug"),
         max_length=80,
         unique=True,
-        help_text=_("The trial's web address: /trials/<slug>/"),
+        help_text=_("The end of the trial's web address: esmart gives /trials/esmart/."),
     )
     summary = models.TextField(
         _("summary"), help_text=_("One plain-language paragraph shown in the list of trials.")
     )
 
     # Who can enter
-    eligibility = models.TextField(
-        _("who can enter"), help_text=_("In plain language: which children can take part.")
+    eligibility = ProseEditorField(
+        _("who can enter"),
+        config=EDITOR_CONFIG,
+        sanitize=sanitize_html,
+        help_text=_("In plain language: which children can take part."),
     )
     min_age_months = models.PositiveIntegerField(
         _("minimum age (months)"),
@@ -397,10 +452,14 @@ class Trial(models.Model):
     )
 
     # Goal and background
-    goal = models.TextField(_("goal"), blank=True)
-    background = models.TextField(_("background"), blank=True)
-    arms_intro = models.TextField(
+    goal = ProseEditorField(_("goal"), blank=True, config=EDITOR_CONFIG, sanitize=sanitize_html)
+    background = ProseEditorField(
+        _("background"), blank=True, config=EDITOR_CONFIG, sanitize=sanitize_html
+    )
+    arms_intro = ProseEditorField(
         _("introduction to the study arms"),
+        config=EDITOR_CONFIG,
+        sanitize=sanitize_html,
         blank=True,
         help_text=_("Shown above the arms, e.g. 'The following arms have started ...'"),
     )
@@ -465,8 +524,34 @@ class Trial(models.Model):
         blank=True,
         help_text=_("When staff last checked this page against the protocol."),
     )
+    last_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     publication = models.CharField(
         _("publication"), max_length=20, choices=Publication, default=Publication.DRAFT
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -498,12 +583,22 @@ class Trial(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["publication", "status"])]
+        permissions = [("publish_trial", _("Can publish and withdraw trials"))]
 
     def __str__(self):
         return f"{self.short_name} ({self.subtitle})" if self.subtitle else self.short_name
 
+    def save(self, *args, **kwargs):
+        # Sanitised here too, so imports and scripts cannot store what the editor cannot.
+        for name in RICH_TEXT_FIELDS:
+            setattr(self, name, sanitize_html(getattr(self, name)))
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("trials:detail", kwargs={"slug": self.slug})
+
+    def get_preview_url(self):
+        return reverse("trials:preview", kwargs={"slug": self.slug})
 
     def clean(self):
         errors = {}
@@ -528,6 +623,40 @@ class Trial(models.Model):
             errors["end_date"] = _("The end date is before the start date.")
         if errors:
             raise ValidationError(errors)
+
+    # Publishing and review ----------------------------------------------------------
+
+    @property
+    def is_public(self) -> bool:
+        return self.publication == Publication.PUBLISHED
+
+    def publish(self, *, user) -> None:
+        self.publication = Publication.PUBLISHED
+        self.published_at = timezone.now()
+        self.published_by = user
+        self.save()
+
+    def withdraw(self, *, user) -> None:
+        self.publication = Publication.WITHDRAWN
+        self.withdrawn_at = timezone.now()
+        self.withdrawn_by = user
+        self.save()
+
+    def mark_reviewed(self, *, user, on: datetime.date | None = None) -> None:
+        self.last_reviewed = on or timezone.localdate()
+        self.last_reviewed_by = user
+        self.save()
+
+    @property
+    def next_review_due(self) -> datetime.date | None:
+        if self.last_reviewed is None:
+            return None
+        return add_months(self.last_reviewed, review_interval_months())
+
+    @property
+    def is_review_overdue(self) -> bool:
+        due = self.next_review_due
+        return due is None or due <= timezone.localdate()
 
     @property
     def age_range_display(self) -> str:
@@ -557,6 +686,9 @@ class Trial(models.Model):
             for role in self.investigator_roles.all()
             if role.role != InvestigatorRole.LOCAL_PRINCIPAL_INVESTIGATOR
         ]
+
+
+RICH_TEXT_FIELDS = ("eligibility", "goal", "background", "arms_intro")
 
 
 class ArmStatus(models.TextChoices):
@@ -671,9 +803,11 @@ class Approval(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=ApprovalKind, default="ethics")
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
     reference_number = models.CharField(_("reference number"), max_length=60, blank=True)
-    note = models.TextField(
+    note = ProseEditorField(
         _("note for families"),
         blank=True,
+        config=EDITOR_CONFIG,
+        sanitize=sanitize_html,
         help_text=_("e.g. 'This committee has decided that it is justified to ask patients ...'"),
     )
     more_information_url = models.URLField(
@@ -792,7 +926,12 @@ class GlossaryTerm(models.Model):
             "inclusion, principal_investigator, sponsor, registry_number."
         ),
     )
-    explanation = models.TextField(_("explanation"), help_text=_("Two or three plain sentences."))
+    explanation = ProseEditorField(
+        _("explanation"),
+        config=EDITOR_CONFIG,
+        sanitize=sanitize_html,
+        help_text=_("Two or three plain sentences."),
+    )
     order = models.PositiveIntegerField(_("order"), default=0)
 
     objects = GlossaryTermQuerySet.as_manager()

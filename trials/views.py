@@ -1,8 +1,12 @@
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Page, Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from .filters import TrialFilter
 from .models import CancerType, GlossaryTerm, Trial
@@ -99,6 +103,25 @@ def trial_detail(request, slug):
         "glossary": GlossaryTerm.objects.by_slug(),
     }
     return render(request, "trials/trial_detail.html", context)
+
+
+@never_cache
+def trial_preview(request, slug):
+    """Any trial, draft or withdrawn included, on the public template, for staff only."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+    if not (request.user.is_staff and request.user.has_perm("trials.view_trial")):
+        raise Http404
+    trial = get_object_or_404(Trial.objects.with_detail_relations(), slug=slug)
+    context = {
+        "trial": trial,
+        "preview": True,
+        "related_trials": Trial.objects.related_to(trial),
+        "glossary": GlossaryTerm.objects.by_slug(),
+    }
+    response = render(request, "trials/trial_detail.html", context)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 def glossary(request):

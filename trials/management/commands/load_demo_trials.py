@@ -1,3 +1,4 @@
+import reversion
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -20,7 +21,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, dry_run=False, **options):
-        with transaction.atomic():
+        # A revision per run gives every demo trial a first entry in its history.
+        with transaction.atomic(), reversion.create_revision():
+            reversion.set_comment("Loaded the demo content.")
             load = load_demo_data()
             if dry_run:
                 transaction.set_rollback(True)

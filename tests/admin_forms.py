@@ -1,0 +1,100 @@
+"""What the admin's trial forms post: helpers for tests that go through the admin."""
+
+from trials.models import Approval, Arm, Phase, RegistryNumber, Status, TrialInvestigator
+
+ADD_URL = "/admin/trials/trial/add/"
+CHANGELIST_URL = "/admin/trials/trial/"
+AUTOCOMPLETE_URL = "/admin/autocomplete/"
+
+
+def change_url(trial):
+    return f"/admin/trials/trial/{trial.pk}/change/"
+
+
+def management_data(prefix, *, total, initial=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def inline_prefixes(response):
+    """Each inline's formset prefix, keyed by its model, as the admin renders them."""
+    return {
+        inline.formset.model: inline.formset.prefix
+        for inline in response.context["inline_admin_formsets"]
+    }
+
+
+def rows_data(prefix, rows):
+    data = management_data(prefix, total=len(rows))
+    for i, row in enumerate(rows):
+        data.update({f"{prefix}-{i}-{name}": value for name, value in row.items()})
+    return data
+
+
+def add_form_data(client, *, arms=(), roles=(), approvals=(), registry_numbers=(), **fields):
+    """What the add form posts: trial fields plus all four inline formsets."""
+    prefixes = inline_prefixes(client.get(ADD_URL))
+    data = {
+        "short_name": "ESMART",
+        "subtitle": "different tumor types",
+        "slug": "esmart",
+        "official_title": "European proof-of-concept therapeutic stratification trial.",
+        "summary": "Matching drugs to the molecular alterations in a child's tumour.",
+        "eligibility": "Children and teenagers whose cancer has come back.",
+        "min_age_months": "",
+        "max_age_months": "216",
+        "disease_setting": "relapsed_refractory",
+        "goal": "",
+        "background": "",
+        "arms_intro": "",
+        "phase": Phase.PHASE_1_2,
+        "design_note": "multi arm",
+        "max_patients_total": "280",
+        "max_patients_local": "25",
+        "start_date": "2018-04-05",
+        "end_date": "",
+        "status": Status.ACTIVE_NOT_RECRUITING,
+        "status_note": "",
+        "sponsor": "",
+        "network": "",
+        "last_reviewed": "2025-09-16",
+        **fields,
+    }
+    data.update(rows_data(prefixes[TrialInvestigator], roles))
+    data.update(rows_data(prefixes[Arm], arms))
+    data.update(rows_data(prefixes[Approval], approvals))
+    data.update(rows_data(prefixes[RegistryNumber], registry_numbers))
+    return data
+
+
+def submitted_values(form):
+    """A rendered form's values as the browser would post them back."""
+    data = {}
+    for bound_field in form:
+        value = bound_field.value()
+        if value is None or value is False:
+            continue
+        if value is True:
+            data[bound_field.html_name] = "on"
+        elif isinstance(value, list | tuple):
+            data[bound_field.html_name] = [str(item) for item in value]
+        else:
+            data[bound_field.html_name] = str(value)
+    return data
+
+
+def change_form_data(client, trial):
+    """What the change form posts back unedited, existing inline rows included."""
+    response = client.get(change_url(trial))
+    data = submitted_values(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        existing = formset.initial_forms
+        data.update(management_data(formset.prefix, total=len(existing), initial=len(existing)))
+        for form in existing:
+            data.update(submitted_values(form))
+    return data, inline_prefixes(response)

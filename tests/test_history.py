@@ -1,0 +1,121 @@
+"""Every change is recorded (who, when, old and new values) and can be restored."""
+
+import pytest
+from reversion.models import Version
+
+from trials.models import Arm, ArmStatus, Publication
+
+from .admin_forms import change_form_data, change_url
+from .factories import ArmFactory, TrialFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def trial_with_arms():
+    trial = TrialFactory(short_name="HIST", goal="Find a safe dose.", publication="published")
+    ArmFactory(trial=trial, name="Arm A", status=ArmStatus.OPEN)
+    ArmFactory(trial=trial, name="Arm B", status=ArmStatus.OPEN)
+    return trial
+
+
+def save_through_admin(client, trial, **changes):
+    data, prefixes = change_form_data(client, trial)
+    data.update(changes)
+    response = client.post(change_url(trial), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return prefixes
+
+
+def test_each_admin_save_records_who_changed_which_fields(editor_client, trial_with_arms):
+    save_through_admin(editor_client, trial_with_arms)  # the first recorded version
+    save_through_admin(editor_client, trial_with_arms, goal="<p>Find the best dose.</p>")
+    response = editor_client.get(f"/admin/trials/trial/{trial_with_arms.pk}/history/")
+    newest = response.context["history_entries"][0]
+    assert newest.revision.user == editor_client.user
+    assert [(c.label, c.old, c.new) for c in newest.changes] == [
+        ("Goal", "Find a safe dose.", "Find the best dose.")
+    ]
+    assert "<del>Find a safe dose.</del> → <ins>Find the best dose.</ins>" in response.text
+
+
+def test_changes_to_arms_are_recorded_with_the_trial(editor_client, trial_with_arms):
+    prefixes = save_through_admin(editor_client, trial_with_arms)
+    arm_prefix = prefixes[Arm]
+    arm_b = trial_with_arms.arms.get(name="Arm B")
+    save_through_admin(
+        editor_client,
+        trial_with_arms,
+        **{f"{arm_prefix}-1-status": "closed", f"{arm_prefix}-1-id": str(arm_b.pk)},
+    )
+    history = editor_client.get(f"/admin/trials/trial/{trial_with_arms.pk}/history/")
+    change = history.context["history_entries"][0].inline_changes[0]
+    assert (change.kind, change.name) == ("changed", "Arm B")
+    assert [(f.label, f.old, f.new) for f in change.fields] == [
+        ("Status", "Open for inclusion", "Closed for inclusion")
+    ]
+
+
+def test_restore_an_earlier_version_with_its_arms_in_two_clicks(
+    editor_client, client, trial_with_arms
+):
+    prefixes = save_through_admin(editor_client, trial_with_arms)
+    first_version = Version.objects.get_for_object(trial_with_arms).first()
+    arm_prefix = prefixes[Arm]
+    arm_a = trial_with_arms.arms.get(name="Arm A")
+    # Later: the goal is rewritten and Arm A is deleted.
+    save_through_admin(
+        editor_client,
+        trial_with_arms,
+        goal="Something wrong.",
+        **{f"{arm_prefix}-0-DELETE": "on", f"{arm_prefix}-0-id": str(arm_a.pk)},
+    )
+    assert list(trial_with_arms.arms.values_list("name", flat=True)) == ["Arm B"]
+
+    history = editor_client.get(f"/admin/trials/trial/{trial_with_arms.pk}/history/")
+    restore_url = f"/admin/trials/trial/{trial_with_arms.pk}/history/{first_version.pk}/"
+    assert f'href="{restore_url}"' in history.text
+    # Click 1: the earlier version, in the edit form, inlines included.
+    response = editor_client.get(restore_url)
+    assert response.status_code == 200
+    assert "Press the save button below to revert to this version" in response.text
+    form_data, _ = _rendered_form_data(response)
+    # Click 2: save.
+    response = editor_client.post(restore_url, form_data)
+    assert response.status_code == 302
+
+    trial_with_arms.refresh_from_db()
+    assert trial_with_arms.goal == "<p>Find a safe dose.</p>"
+    assert sorted(trial_with_arms.arms.values_list("name", flat=True)) == ["Arm A", "Arm B"]
+    newest = Version.objects.get_for_object(trial_with_arms).first().revision
+    assert newest.user == editor_client.user
+    assert "Reverted" in newest.get_comment()
+    assert "Arm A" in client.get(trial_with_arms.get_absolute_url()).text
+
+
+def test_restore_keeps_the_publication_state(editor_client, publisher_client, trial_with_arms):
+    save_through_admin(editor_client, trial_with_arms)
+    first_version = Version.objects.get_for_object(trial_with_arms).first()
+    data, _ = change_form_data(publisher_client, trial_with_arms)
+    publisher_client.post(change_url(trial_with_arms), {**data, "_withdraw": "1"})
+    restore_url = f"/admin/trials/trial/{trial_with_arms.pk}/history/{first_version.pk}/"
+    form_data, _ = _rendered_form_data(editor_client.get(restore_url))
+    editor_client.post(restore_url, form_data)
+    trial_with_arms.refresh_from_db()
+    # The earlier version was published; an editor restoring it does not republish it.
+    assert trial_with_arms.publication == Publication.WITHDRAWN
+
+
+def _rendered_form_data(response):
+    from .admin_forms import management_data, submitted_values
+
+    data = submitted_values(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        forms = formset.initial_forms + formset.extra_forms
+        data.update(
+            management_data(formset.prefix, total=len(forms), initial=len(formset.initial_forms))
+        )
+        for form in forms:
+            data.update(submitted_values(form))
+    return data, None

@@ -1,0 +1,106 @@
+"""Long texts allow paragraphs, lists, links and emphasis, and nothing dangerous."""
+
+import pytest
+
+from trials.models import Trial
+from trials.rich_text import sanitize_html
+
+from .admin_forms import ADD_URL, add_form_data
+from .factories import ApprovalFactory, TrialFactory
+
+pytestmark = pytest.mark.django_db
+
+# Known XSS payloads, each with the text that must survive it.
+PAYLOADS = [
+    "<p>Safe text<script>alert('xss')</script></p>",
+    '<p>Safe text<img src=x onerror="alert(1)"></p>',
+    '<p><a href="javascript:alert(1)">Safe text</a></p>',
+    '<p style="position:fixed;top:0" onmouseover="alert(1)">Safe text</p>',
+    '<p>Safe text</p><iframe src="https://evil.example/"></iframe>',
+    "<p>Safe text<svg onload=alert(1)></svg></p>",
+    '<p><a href="JaVaScRiPt:alert(1)">Safe text</a></p>',
+    '<p><a href="&#106;avascript:alert(1)">Safe text</a></p>',
+    "<p>Safe text<object data='x.swf'></object><embed src='x'></p>",
+    "<p>Safe text</p><style>body{display:none}</style>",
+    '<p>Safe text<form action="https://evil.example"><input name=x></form></p>',
+    "<p>Safe text<!-- <script>alert(1)</script> --></p>",
+    "<p><math><mi xlink:href='javascript:alert(1)'>Safe text</mi></math></p>",
+]
+FORBIDDEN = [
+    "<script",
+    "onerror",
+    "onmouseover",
+    "onload",
+    "javascript:",
+    "style=",
+    "<style",
+    "<iframe",
+    "<svg",
+    "<object",
+    "<embed",
+    "<form",
+    "<math",
+]
+
+
+def assert_harmless(html: str):
+    lowered = html.lower()
+    for forbidden in FORBIDDEN:
+        assert forbidden not in lowered, forbidden
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_payload_through_the_admin_never_reaches_the_public_page(staff_client, client, payload):
+    data = add_form_data(staff_client, slug="xss", goal=payload, background=payload)
+    response = staff_client.post(ADD_URL, {**data, "eligibility": payload, "_publish": "1"})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    trial = Trial.objects.get(slug="xss")
+    assert_harmless(trial.goal + trial.background + trial.eligibility)
+
+    page = client.get("/trials/xss/").text
+    article = page[page.index("<article") : page.index("</article>")]
+    assert_harmless(article)
+    if "<math" not in payload:  # nh3 drops MathML with its content
+        assert "Safe text" in article
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_payload_saved_outside_the_admin_is_cleaned_too(payload):
+    trial = TrialFactory(goal=payload)
+    trial.refresh_from_db()
+    assert_harmless(trial.goal)
+
+
+def test_unsafe_html_already_in_the_database_is_cleaned_on_the_way_out(client):
+    trial = TrialFactory(slug="legacy")
+    Trial.objects.filter(pk=trial.pk).update(goal="<p>Old<script>alert(1)</script></p>")
+    ApprovalFactory(trial=trial, note='<p onclick="x()">Approved</p>')
+    page = client.get("/trials/legacy/").text
+    article = page[page.index("<article") : page.index("</article>")]
+    assert_harmless(article)
+    assert "onclick" not in article
+    assert "<p>Old</p>" in article
+
+
+def test_allowed_formatting_survives():
+    html = (
+        '<p>One <strong>bold</strong> and <em>emphasis</em>, a <a href="https://www.ccmo.nl/">'
+        "link</a>.</p><ul><li>first</li><li>second</li></ul><ol><li>step</li></ol>"
+    )
+    cleaned = sanitize_html(html)
+    for kept in ["<strong>bold</strong>", "<em>emphasis</em>", "<ul><li>first</li>", "<ol>"]:
+        assert kept in cleaned
+    assert '<a href="https://www.ccmo.nl/" rel="noopener noreferrer nofollow">link</a>' in cleaned
+
+
+def test_plain_text_becomes_paragraphs_and_is_escaped():
+    assert sanitize_html("First.\n\nAges 1 & up, < 18 years") == (
+        "<p>First.</p><p>Ages 1 &amp; up, &lt; 18 years</p>"
+    )
+    assert sanitize_html("") == ""
+    assert sanitize_html("<p></p>") == ""
+
+
+def test_admin_uses_the_prose_editor_for_long_texts(staff_client):
+    response = staff_client.get(ADD_URL)
+    assert "django_prose_editor" in response.text or "prose-editor" in response.text

@@ -1,0 +1,5 @@
+from django.contrib.admin.apps import AdminConfig
+
+
+class TrialportalAdminConfig(AdminConfig):
+    default_site = "trialportal.admin.TrialportalAdminSite"
