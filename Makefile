@@ -15,7 +15,7 @@ help:
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null || { \
 	  echo "Trialportal needs Python 3.12 or newer (3.13 recommended)."; \
-	  echo "'$(PYTHON)' is: $$($(PYTHON) --version 2>&1 || echo 'not found')."; \
+	  echo "'$(PYTHON)' is: $$($(PYTHON) --version 2>/dev/null || echo 'not found')."; \
 	  echo "Install Python 3.13 (python.org, your package manager, or 'pyenv install 3.13'),"; \
 	  echo "then run make again, or point make at it: make run PYTHON=/path/to/python3.13"; \
 	  exit 1; }

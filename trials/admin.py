@@ -257,7 +257,7 @@ class TrialAdminForm(forms.ModelForm):
         ]
         messages_ += [
             gettext("They %(kind)s the %(model)s “%(name)s”.")
-            % {"kind": change.kind, "model": change.model_label, "name": change.name}
+            % {"kind": change.kind_label, "model": change.model_label, "name": change.name}
             for change in inline_changes
         ]
         messages_.append(

@@ -29,6 +29,7 @@ IGNORED_FIELDS = {
     "last_reviewed_by",
 }
 INLINE_MODELS = (Arm, Approval, RegistryNumber, TrialInvestigator)
+INLINE_CHANGE_LABELS = {"added": _("added"), "removed": _("removed"), "changed": _("changed")}
 
 
 @dataclass
@@ -44,6 +45,10 @@ class InlineChange:
     model_label: str
     name: str
     fields: list[FieldChange] = field(default_factory=list)
+
+    @property
+    def kind_label(self) -> str:
+        return str(INLINE_CHANGE_LABELS[self.kind])
 
 
 @dataclass
@@ -238,10 +243,3 @@ def changes_since(trial: Trial, token: str):
     describer = Describer(snapshots.values())
     changes, inline_changes = diff_snapshots(snapshots[loaded.pk], snapshots[latest.pk], describer)
     return latest, changes, inline_changes
-
-
-HISTORY_KIND_LABELS = {
-    "added": _("added"),
-    "removed": _("removed"),
-    "changed": _("changed"),
-}
