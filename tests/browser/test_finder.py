@@ -69,7 +69,9 @@ def test_the_finder_works_without_javascript(no_js_page, demo_site):
     expect(page.get_by_role("link", name="EXAMPLE-MB")).to_be_visible()
 
 
-def test_phone_viewport_has_no_horizontal_scroll(phone_page, demo_site):
+@pytest.mark.parametrize("width", [320, 375])
+def test_phone_viewport_has_no_horizontal_scroll(phone_page, demo_site, width):
+    phone_page.set_viewport_size({"width": width, "height": 812})
     for path in [
         "/",
         "/trials/",
