@@ -119,3 +119,18 @@ def _rendered_form_data(response):
         for form in forms:
             data.update(submitted_values(form))
     return data, None
+
+
+def test_a_recovered_deleted_trial_comes_back_as_a_draft(staff_client, editor_client, client):
+    trial = TrialFactory(slug="deleted", publication="published")
+    save_through_admin(staff_client, trial)
+    staff_client.post(f"/admin/trials/trial/{trial.pk}/delete/", {"post": "yes"})
+    assert client.get("/trials/deleted/").status_code == 404
+    version = Version.objects.get_deleted(type(trial)).get()
+    recover_url = f"/admin/trials/trial/recover/{version.pk}/"
+    form_data, _ = _rendered_form_data(editor_client.get(recover_url))
+    response = editor_client.post(recover_url, form_data)
+    assert response.status_code == 302
+    recovered = type(trial).objects.get(slug="deleted")
+    assert recovered.publication == Publication.DRAFT
+    assert client.get("/trials/deleted/").status_code == 404

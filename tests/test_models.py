@@ -179,14 +179,16 @@ def test_group_counts_include_trials_of_its_types(solid_tumors, neuroblastoma, h
     TrialFactory(cancer_types=[solid_tumors])
     TrialFactory(cancer_types=[hematologic])
     TrialFactory(cancer_types=[neuroblastoma], publication="draft")
-    counts = dict(
-        CancerType.objects.with_trial_counts(Trial.objects.published()).values_list(
-            "slug", "trial_count"
-        )
-    )
+    groups = CancerType.objects.tree(Trial.objects.published())
+    counts = {
+        cancer_type.slug: cancer_type.trial_count
+        for group in groups
+        for cancer_type in [group, *group.types]
+    }
+    # A trial for the whole group counts for each of its types too.
     assert counts == {
         "solid-tumors": 2,
-        "neuroblastoma": 1,
-        "osteosarcoma": 1,
+        "neuroblastoma": 2,
+        "osteosarcoma": 2,
         "hematologic-malignancies": 1,
     }

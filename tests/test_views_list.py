@@ -68,8 +68,14 @@ def test_unfiltered_finder_lists_published_trials_by_name(client, catalogue):
 
 
 def test_filter_by_specific_cancer_type(client, catalogue):
+    response = client.get(LIST_URL, {"cancer_type": "acute-myeloid-leukemia"})
+    assert shown(response) == ["AML-1", "ANY-1"]
+
+
+def test_type_includes_trials_for_its_whole_group(client, catalogue):
+    # SOLID-1 is for all solid tumours, so it is a trial for neuroblastoma too.
     response = client.get(LIST_URL, {"cancer_type": "neuroblastoma"})
-    assert shown(response) == ["ANY-1", "NBL-1"]
+    assert shown(response) == ["ANY-1", "NBL-1", "SOLID-1"]
 
 
 def test_filter_by_group_includes_trials_of_its_types(client, catalogue):
@@ -83,7 +89,7 @@ def test_repeated_cancer_types_combine_with_or(client, catalogue):
     response = client.get(
         LIST_URL + "?cancer_type=acute-myeloid-leukemia&cancer_type=neuroblastoma"
     )
-    assert shown(response) == ["AML-1", "ANY-1", "NBL-1"]
+    assert shown(response) == ["AML-1", "ANY-1", "NBL-1", "SOLID-1"]
 
 
 def test_filter_by_phase(client, catalogue):
@@ -112,7 +118,7 @@ def test_filter_by_age_keeps_trials_whose_range_includes_it(client, catalogue, a
 def test_text_search_matches_name_title_and_summary(client, catalogue):
     assert shown(client.get(LIST_URL, {"q": "nbl"})) == ["NBL-1"]
     assert shown(client.get(LIST_URL, {"q": "venetoclax"})) == ["AML-1"]
-    assert shown(client.get(LIST_URL, {"q": "Official title of SOLID"})) == ["SOLID-1"]
+    assert shown(client.get(LIST_URL, {"q": "Official title of SOLID-1"})) == ["SOLID-1"]
 
 
 def test_text_search_matches_registry_number(client, catalogue):
@@ -147,7 +153,8 @@ def test_cancer_type_options_form_a_tree_with_counts(client, catalogue):
     groups = {group.value: group for group in response.context["cancer_type_options"]}
     assert groups["solid-tumors"].count == 3
     assert [child.value for child in groups["solid-tumors"].children] == ["neuroblastoma"]
-    assert groups["solid-tumors"].children[0].count == 2  # the draft is not counted
+    # NBL-1, ANY-1 and SOLID-1 (for all solid tumours); the draft is not counted.
+    assert groups["solid-tumors"].children[0].count == 3
     assert groups["hematologic-malignancies"].count == 2
 
 
@@ -211,7 +218,7 @@ def test_unknown_cancer_type_is_named_and_left_out(client, catalogue):
     response = client.get(LIST_URL + "?cancer_type=neuroblastoma&cancer_type=dragon-pox")
     assert response.status_code == 200
     assert "There is no cancer type “dragon-pox”, so it was left out." in response.text
-    assert shown(response) == ["ANY-1", "NBL-1"]  # the known value still applies
+    assert shown(response) == ["ANY-1", "NBL-1", "SOLID-1"]  # the known value still applies
 
 
 @pytest.mark.parametrize(
@@ -266,14 +273,26 @@ def test_too_long_search_text_is_explained(client, catalogue):
 
 
 @pytest.mark.parametrize("trial_count", [3, 25])
-def test_finder_runs_a_fixed_number_of_queries(client, django_assert_num_queries, trial_count):
+@pytest.mark.parametrize(
+    ("query", "expected_queries"),
+    [
+        # Cancer types, their counts, phase, status and open, setting, open arm, the
+        # total, the page, the page's cancer types.
+        ({"status": "recruiting", "age": "5", "open_arm": "", "sort": "start"}, 9),
+        # ... and the text search, run once for all the counts.
+        ({"status": "recruiting", "age": "5", "q": "TRIAL"}, 10),
+    ],
+)
+def test_finder_runs_a_fixed_number_of_queries(
+    client, django_assert_num_queries, trial_count, query, expected_queries
+):
     groups = [CancerTypeFactory(name=f"Group {n}") for n in range(3)]
     types = [CancerTypeFactory(name=f"Type {n}", parent=groups[n % 3]) for n in range(6)]
     for number in range(trial_count):
         trial = TrialFactory(cancer_types=[types[number % 6], groups[number % 3]])
         RegistryNumberFactory(trial=trial)
-    with django_assert_num_queries(9):
-        response = client.get(LIST_URL, {"status": "recruiting", "age": "5", "q": "TRIAL"})
+    with django_assert_num_queries(expected_queries):
+        response = client.get(LIST_URL, query)
     assert response.status_code == 200
     assert len(response.context["trials"]) == min(trial_count, 20)
 
@@ -323,7 +342,7 @@ def test_open_for_inclusion_switch_keeps_recruiting_and_by_invitation(client, fa
 
 def test_open_switch_count_reflects_other_filters(client, families_catalogue):
     response = client.get(LIST_URL, {"cancer_type": "neuroblastoma"})
-    assert response.context["open_option"].count == 1
+    assert response.context["open_option"].count == 2  # NEW-1, and BOTH-1 for all solid
     response = client.get(LIST_URL, {"status": "recruiting"})
     assert response.context["open_option"].count == 1
 
@@ -439,3 +458,65 @@ def test_full_text_search_finds_word_forms_on_postgresql(client, db):
     TrialFactory(short_name="TWO", summary="Something else.")
     assert shown(client.get(LIST_URL, {"q": "tumours"})) == ["ONE"]
     assert shown(client.get(LIST_URL, {"q": "tumours child"})) == ["ONE"]
+
+
+def test_repeated_values_make_one_filter_and_one_chip(client, catalogue):
+    response = client.get(
+        LIST_URL + "?cancer_type=neuroblastoma" + "&cancer_type=neuroblastoma" * 499
+    )
+    assert [chip.value_label for chip in response.context["active_filters"]] == ["Neuroblastoma"]
+    assert len(response.content) < 100_000
+
+
+def test_many_unknown_values_are_summed_up_not_listed(client, catalogue):
+    query = "&".join(f"phase=bad{number}" for number in range(40))
+    response = client.get(f"{LIST_URL}?{query}")
+    assert "There is no phase “bad0”" in response.text
+    assert "35 more unknown values of phase were left out too." in response.text
+    assert "bad39" not in response.text
+
+
+def test_a_one_value_parameter_given_twice_uses_the_last_and_shows_it(client, catalogue):
+    response = client.get(f"{LIST_URL}?age=abc&age=19")
+    chips = [chip.value_label for chip in response.context["active_filters"]]
+    assert chips == ["19 years old"]
+    assert shown(response) == ["AML-1", "ANY-1", "NBL-1"]
+
+
+def test_age_chip_reads_naturally(client, catalogue):
+    response = client.get(LIST_URL, {"age": "1", "age_unit": "months"})
+    assert [chip.value_label for chip in response.context["active_filters"]] == ["1 month old"]
+    response = client.get(LIST_URL, {"age": "007"})
+    assert [chip.value_label for chip in response.context["active_filters"]] == ["7 years old"]
+
+
+def test_searching_from_the_finder_form_sorts_by_best_match(client, db):
+    TrialFactory(short_name="ALPHA", summary="Mentions neuroblastoma in passing.")
+    TrialFactory(short_name="NEUROBLASTOMA-2", summary="About something.")
+    page = client.get(LIST_URL).text
+    assert '<option value="relevance" selected>Best match</option>' in page
+    # What the form then submits, unchanged apart from the search text:
+    response = client.get(LIST_URL, {"q": "neuroblastoma", "sort": "relevance"})
+    assert shown(response) == ["NEUROBLASTOMA-2", "ALPHA"]
+
+
+def test_search_finds_trials_by_cancer_type_name(client, catalogue):
+    assert shown(client.get(LIST_URL, {"q": "leukemia"})) == ["AML-1"]
+
+
+def test_registry_search_ranks_exact_numbers_and_ignores_short_fragments(client, catalogue):
+    RegistryNumberFactory(trial=catalogue["aml"], registry="nct", value="NCT05183035")
+    RegistryNumberFactory(trial=catalogue["nbl"], registry="nct", value="NCT05183036")
+    assert shown(client.get(LIST_URL, {"q": "NCT05183035"})) == ["AML-1"]
+    assert shown(client.get(LIST_URL, {"q": "nct0518303"})) == ["AML-1", "NBL-1"]
+    # "nct" or "0" alone is too short to mean a number.
+    assert shown(client.get(LIST_URL, {"q": "nct"})) == []
+
+
+def test_start_date_sort_puts_undated_trials_last(client, db):
+    import datetime
+
+    TrialFactory(short_name="UNDATED", start_date=None)
+    TrialFactory(short_name="OLD", start_date=datetime.date(2015, 1, 1))
+    TrialFactory(short_name="NEW", start_date=datetime.date(2025, 1, 1))
+    assert shown(client.get(LIST_URL, {"sort": "start"})) == ["NEW", "OLD", "UNDATED"]

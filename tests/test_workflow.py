@@ -227,3 +227,65 @@ def test_overdue_published_trial_stays_public_but_is_flagged_to_staff(
 def test_public_page_shows_last_reviewed(client):
     trial = TrialFactory(last_reviewed=datetime.date(2025, 9, 16))
     assert "September 16, 2025" in client.get(trial.get_absolute_url()).text
+
+
+@pytest.mark.parametrize("day", [29, 30, 31])
+def test_review_filters_agree_with_the_due_date_at_month_ends(day):
+    # Reviews on August 29, 30 and 31 are all due on February 28.
+    trial = TrialFactory(last_reviewed=datetime.date(2026, 8, day))
+    assert trial.next_review_due == datetime.date(2027, 2, 28)
+    due_day = datetime.date(2027, 2, 28)
+    assert list(Trial.objects.review_overdue(today=due_day)) == [trial]
+    day_before = datetime.date(2027, 2, 27)
+    assert list(Trial.objects.review_overdue(today=day_before)) == []
+    assert list(Trial.objects.review_due_within(1, today=day_before)) == [trial]
+    assert list(Trial.objects.review_due_within(30, today=datetime.date(2027, 1, 29))) == [trial]
+    assert list(Trial.objects.review_due_within(30, today=datetime.date(2027, 1, 28))) == []
+
+
+def test_never_reviewed_trial_says_so_publicly(client):
+    trial = TrialFactory(last_reviewed=None)
+    assert (
+        "Last reviewed:</strong> not yet reviewed by our staff"
+        in client.get(trial.get_absolute_url()).text
+    )
+
+
+def test_who_can_enter_cannot_be_saved_empty_after_cleaning(editor_client):
+    data = add_form_data(editor_client, eligibility="<p> </p><script>alert(1)</script>")
+    response = editor_client.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert "Say who can enter this trial" in str(
+        response.context["adminform"].form.errors["eligibility"]
+    )
+    assert not Trial.objects.exists()
+
+
+@pytest.mark.parametrize("trial_count", [2, 12])
+def test_staff_pages_run_a_fixed_number_of_queries(
+    editor_client, django_assert_num_queries, trial_count
+):
+    trials = TrialFactory.create_batch(trial_count, last_reviewed=None)
+    # Every trial saved once, the first one once per trial: more trials and revisions.
+    for trial in [*trials, *[trials[0]] * trial_count]:
+        data, _ = change_form_data(editor_client, trial)
+        editor_client.post(change_url(trial), {**data, "status_note": f"{len(data)}"})
+    # The same whatever the number of trials and revisions: the index with its review
+    # panel, a preview (the trial page's queries plus session and permissions) and a
+    # trial's history with its field-by-field differences.
+    with django_assert_num_queries(7):
+        editor_client.get("/admin/")
+    with django_assert_num_queries(11):
+        editor_client.get(trials[0].get_preview_url())
+    with django_assert_num_queries(11):
+        editor_client.get(f"/admin/trials/trial/{trials[0].pk}/history/")
+
+
+@pytest.mark.parametrize("term_count", [1, 20])
+def test_glossary_runs_one_query(client, django_assert_num_queries, term_count):
+    from trials.models import GlossaryTerm
+
+    for number in range(term_count):
+        GlossaryTerm.objects.create(term=f"Term {number}", slug=f"term_{number}", explanation="x")
+    with django_assert_num_queries(1):
+        client.get("/glossary/")

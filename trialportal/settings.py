@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Full-text search fields and lookups; harmless on SQLite, where search degrades.
+    "django.contrib.postgres",
     "django_filters",
     "django_prose_editor",
     "reversion",

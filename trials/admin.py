@@ -22,6 +22,7 @@ from .models import (
     GlossaryTerm,
     Investigator,
     Organisation,
+    Publication,
     Registry,
     RegistryNumber,
     Trial,
@@ -223,6 +224,9 @@ class TrialAdminForm(forms.ModelForm):
         if not self.instance.pk:
             return cleaned_data
         loaded = self.data.get("loaded_version", "")
+        # Lock the trial until this save commits (PostgreSQL), so two saves arriving
+        # together are compared one after the other.
+        Trial.objects.select_for_update().filter(pk=self.instance.pk).exists()
         current = latest_version_token(self.instance)
         if loaded != current:
             # Show the editor the current token, so saving again (after reading what
@@ -516,11 +520,20 @@ class TrialAdmin(VersionAdmin):
         request.trial_state_before_restore = current
         return super().revision_view(request, object_id, version_id, extra_context)
 
+    def recover_view(self, request, version_id, extra_context=None):
+        request.trial_recovering = True
+        return super().recover_view(request, version_id, extra_context)
+
     def save_model(self, request, obj, form, change):
         kept = getattr(request, "trial_state_before_restore", None)
         if kept:
             for name, value in kept.items():
                 setattr(obj, name, value)
+        if getattr(request, "trial_recovering", False):
+            # A deleted trial comes back as a draft: someone with the right to publish
+            # decides whether it goes public again.
+            obj.publication = Publication.DRAFT
+            obj.published_at = obj.published_by = None
         self.save_with_form_action(request, obj, form, change)
 
     def history_view(self, request, object_id, extra_context=None):

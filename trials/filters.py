@@ -4,9 +4,20 @@ and how many trials each option would give (counts that take the other filters i
 from dataclasses import dataclass, field
 
 import django_filters
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import OPEN_STATUSES, CancerType, DiseaseSetting, Phase, Status, Trial
+from .models import (
+    OPEN_STATUSES,
+    CancerType,
+    DiseaseSetting,
+    Phase,
+    Status,
+    Trial,
+    arrange_in_groups,
+    count_trials_by_cancer_type,
+)
 
 # Parameters that take several values (?phase=phase_1&phase=phase_2): an unknown value
 # among them is left out with a message, and the known ones still apply.
@@ -17,12 +28,14 @@ MULTIPLE_CHOICE_NAMES = {
 }
 
 YES = "1"
+MAX_NAMED_UNKNOWN_VALUES = 5
 AGE_UNITS = [("years", _("years")), ("months", _("months"))]
 SETTING_CHOICES = [
     (DiseaseSetting.NEWLY_DIAGNOSED, _("Newly diagnosed")),
     (DiseaseSetting.RELAPSED_REFRACTORY, _("Relapsed or refractory")),
 ]
 SORT_CHOICES = [
+    # Without search text there is nothing to match, and best match orders by name.
     ("relevance", _("Best match")),
     ("name", _("Name (A to Z)")),
     ("updated", _("Recently updated")),
@@ -31,7 +44,7 @@ SORT_CHOICES = [
 SORT_ORDERINGS = {
     "name": ["short_name", "pk"],
     "updated": ["-updated_at", "pk"],
-    "start": ["-start_date", "short_name", "pk"],
+    "start": [F("start_date").desc(nulls_last=True), "short_name", "pk"],
 }
 MAX_AGE = 120
 
@@ -140,6 +153,7 @@ class TrialFilter(django_filters.FilterSet):
         self.cancer_types = cancer_types
         self.cancer_types_by_slug = {cancer_type.slug: cancer_type for cancer_type in cancer_types}
         self.ignored_values: list[str] = []
+        self._text_matches: dict[str, list[int]] = {}
         super().__init__(self._without_unknown_choices(data), *args, **kwargs)
         self.filters["cancer_type"].extra["choices"] = [
             (cancer_type.slug, cancer_type.name) for cancer_type in cancer_types
@@ -157,13 +171,24 @@ class TrialFilter(django_filters.FilterSet):
         }
         cleaned = data.copy()
         for parameter, name in MULTIPLE_CHOICE_NAMES.items():
-            values = [value for value in data.getlist(parameter) if value.strip()]
-            for value in values:
-                if value not in known[parameter]:
-                    self.ignored_values.append(
-                        _("There is no %(name)s “%(value)s”, so it was left out.")
-                        % {"name": name, "value": value[:80]}
+            # Each value once, in the order given: a repeated value is not a second filter.
+            values = list(dict.fromkeys(value for value in data.getlist(parameter) if value))
+            unknown = [value for value in values if value not in known[parameter]]
+            for value in unknown[:MAX_NAMED_UNKNOWN_VALUES]:
+                self.ignored_values.append(
+                    _("There is no %(name)s “%(value)s”, so it was left out.")
+                    % {"name": name, "value": value[:80]}
+                )
+            if len(unknown) > MAX_NAMED_UNKNOWN_VALUES:
+                more = len(unknown) - MAX_NAMED_UNKNOWN_VALUES
+                self.ignored_values.append(
+                    ngettext(
+                        "%(count)d more unknown %(name)s was left out too.",
+                        "%(count)d more unknown values of %(name)s were left out too.",
+                        more,
                     )
+                    % {"count": more, "name": name}
+                )
             cleaned.setlist(parameter, [value for value in values if value in known[parameter]])
         return cleaned
 
@@ -187,7 +212,13 @@ class TrialFilter(django_filters.FilterSet):
     # Filter methods --------------------------------------------------------------------
 
     def filter_text(self, queryset, name, value):
-        return queryset.search(value)
+        # The text search is the costly part of every count query: run it once, then
+        # let the counts and the page reuse the matching ids.
+        if value not in self._text_matches:
+            self._text_matches[value] = list(
+                self.queryset.search(value).values_list("pk", flat=True)
+            )
+        return queryset.filter(pk__in=self._text_matches[value])
 
     def filter_open(self, queryset, name, value):
         return queryset.open_for_inclusion() if value == YES else queryset
@@ -219,6 +250,11 @@ class TrialFilter(django_filters.FilterSet):
     # Order -----------------------------------------------------------------------------
 
     @property
+    def chosen_sort(self) -> str:
+        """The sort the menu shows: "Best match" unless the visitor chose another."""
+        return self.valid_values().get("sort") or "relevance"
+
+    @property
     def sort_order(self) -> str:
         """Best match when searching for text, otherwise by name, unless asked otherwise."""
         values = self.valid_values()
@@ -229,6 +265,8 @@ class TrialFilter(django_filters.FilterSet):
 
     def ordered(self, queryset):
         if self.sort_order == "relevance":
+            # search() again, on the trials already narrowed down, for its relevance.
+            queryset = queryset.search(self.valid_values()["q"])
             return queryset.order_by("-relevance", "short_name", "pk")
         return queryset.order_by(*SORT_ORDERINGS[self.sort_order])
 
@@ -251,24 +289,20 @@ class TrialFilter(django_filters.FilterSet):
 
     def cancer_type_options(self) -> list[Option]:
         """Groups, each with its types; one query for all the counts."""
-        counted = CancerType.objects.with_trial_counts(self.queryset_without("cancer_type"))
-        counts = dict(counted.values_list("pk", "trial_count"))
+        count_trials_by_cancer_type(self.cancer_types, self.queryset_without("cancer_type"))
         selected = set(self._selected("cancer_type"))
 
-        def option(cancer_type):
+        def option(cancer_type, children=()):
             return Option(
                 value=cancer_type.slug,
                 label=cancer_type.name,
-                count=counts.get(cancer_type.pk, 0),
+                count=cancer_type.trial_count,
                 selected=cancer_type.slug in selected,
+                children=[option(child) for child in children],
             )
 
         ordered = sorted(self.cancer_types, key=lambda cancer_type: cancer_type.name)
-        groups = {ct.pk: option(ct) for ct in ordered if ct.parent_id is None}
-        for cancer_type in ordered:
-            if cancer_type.parent_id in groups:
-                groups[cancer_type.parent_id].children.append(option(cancer_type))
-        return list(groups.values())
+        return [option(group, group.types) for group in arrange_in_groups(ordered)]
 
     def phase_options(self) -> list[Option]:
         counts = self.queryset_without("phase").facet_counts("phase")
@@ -329,10 +363,11 @@ class TrialFilter(django_filters.FilterSet):
     # Active filters as removable chips -------------------------------------------------
 
     def active_filters(self) -> list[ActiveFilter]:
+        """A chip for each filter value in force, read from the validated values, each
+        with the query string that removes just that value."""
         valid = self.valid_values()
         if not valid:
             return []
-        data = self.form.data
         labels = {
             "cancer_type": {ct.slug: ct.name for ct in self.cancer_types},
             "phase": dict(Phase.choices),
@@ -343,20 +378,23 @@ class TrialFilter(django_filters.FilterSet):
         }
         chips = []
         for name in self.CHIP_FIELDS:
-            if name not in valid:
+            value = valid.get(name)
+            if value in (None, "", []):
                 continue
-            for value in data.getlist(name):
-                if not value.strip():
-                    continue
-                remaining = data.copy()
-                remaining.setlist(name, [v for v in data.getlist(name) if v != value])
+            values = value if isinstance(value, list) else [value]
+            for item in values:
+                remaining = self.form.data.copy()
+                if isinstance(value, list):
+                    remaining.setlist(name, [other for other in values if other != item])
+                else:
+                    remaining.pop(name, None)
                 remaining.pop("page", None)
                 if name == "age":
                     remaining.pop("age_unit", None)
                 chips.append(
                     ActiveFilter(
                         label=str(self.filters[name].label),
-                        value_label=str(self._chip_value(name, value, labels)),
+                        value_label=str(self._chip_value(name, item, labels)),
                         remove_query=remaining.urlencode(),
                     )
                 )
@@ -364,9 +402,10 @@ class TrialFilter(django_filters.FilterSet):
 
     def _chip_value(self, name, value, labels):
         if name == "age":
+            age = int(value)
             if self.valid_values().get("age_unit") == "months":
-                return _("%(age)s months old") % {"age": value}
-            return _("%(age)s years old") % {"age": value}
+                return ngettext("%(age)d month old", "%(age)d months old", age) % {"age": age}
+            return ngettext("%(age)d year old", "%(age)d years old", age) % {"age": age}
         if name == "q":
             return f"“{value}”"
         return labels.get(name, {}).get(value, value)

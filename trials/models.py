@@ -1,7 +1,9 @@
 import datetime
 import re
+from collections import defaultdict
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import connections, models
@@ -10,15 +12,12 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Func,
     OuterRef,
     Prefetch,
     Q,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +25,10 @@ from django.utils.translation import ngettext
 from django_prose_editor.fields import ProseEditorField
 
 from .rich_text import EDITOR_CONFIG, sanitize_html
+
+# Searching for part of a registry number needs at least this many characters: "0" or
+# "nct" would match every registered trial.
+MIN_PARTIAL_REGISTRY_SEARCH = 5
 
 # Oldest age, in months, that the age fields and the age filter accept (120 years).
 MAX_AGE_MONTHS = 120 * 12
@@ -103,6 +106,20 @@ def review_interval_months() -> int:
     return settings.TRIALPORTAL_REVIEW_INTERVAL_MONTHS
 
 
+def latest_review_due_by(day: datetime.date) -> datetime.date:
+    """The latest review date whose next review falls due on `day` or earlier.
+
+    Not simply `day` minus the interval: months have different lengths, so reviews on
+    August 29, 30 and 31 are all due on February 28. Filters use this so they agree with
+    Trial.next_review_due to the day.
+    """
+    interval = review_interval_months()
+    latest = add_months(day, -interval)
+    while add_months(latest + datetime.timedelta(days=1), interval) <= day:
+        latest += datetime.timedelta(days=1)
+    return latest
+
+
 def format_age(months: int) -> str:
     """An age as families say it: '6 months', '18 years', '2 years and 6 months'."""
     years, rest = divmod(months, 12)
@@ -157,28 +174,47 @@ class CancerTypeQuerySet(models.QuerySet):
     def groups(self):
         return self.filter(parent__isnull=True)
 
-    def with_trial_counts(self, trials):
-        """Annotate `trial_count`: trials in `trials` tagged with this type or, for a
-        group, with any of its types. One query, whatever the number of types."""
-        matching = (
-            trials.model.objects.filter(pk__in=trials.values("pk"))
-            .filter(Q(cancer_types=OuterRef("pk")) | Q(cancer_types__parent=OuterRef("pk")))
-            .order_by()
-            .annotate(n=Func(F("pk"), function="COUNT", template="COUNT(DISTINCT %(expressions)s)"))
-            .values("n")
-        )
-        return self.annotate(trial_count=Coalesce(Subquery(matching), 0))
+    def tree(self, trials) -> list["CancerType"]:
+        """Groups in name order, each with `.types` (its cancer types), all with
+        `trial_count` against `trials`. Two queries: the types and the trials' tags."""
+        cancer_types = list(self.order_by("name"))
+        count_trials_by_cancer_type(cancer_types, trials)
+        return arrange_in_groups(cancer_types)
 
-    def tree(self, trials):
-        """Groups in order, each with `.types` (its children), all counted against
-        `trials`. Two queries: the groups, then their children."""
-        children = self.model.objects.with_trial_counts(trials).order_by("name")
-        return (
-            self.groups()
-            .with_trial_counts(trials)
-            .prefetch_related(Prefetch("children", queryset=children, to_attr="types"))
-            .order_by("name")
-        )
+
+def count_trials_by_cancer_type(cancer_types: list["CancerType"], trials) -> None:
+    """Set `trial_count` on each of `cancer_types` (all of them, groups and types): how
+    many of `trials` the finder shows for it (TrialQuerySet.in_cancer_types). One query,
+    for the (trial, type) tags of the trials, whatever the number of types."""
+    tags = Trial.cancer_types.through.objects.filter(trial_id__in=trials.values("pk"))
+    tagged_with = defaultdict(set)  # cancer type id -> ids of the trials tagged with it
+    for trial_id, cancer_type_id in tags.values_list("trial_id", "cancertype_id"):
+        tagged_with[cancer_type_id].add(trial_id)
+    types_in_group = defaultdict(list)
+    for cancer_type in cancer_types:
+        if cancer_type.parent_id:
+            types_in_group[cancer_type.parent_id].append(cancer_type.pk)
+    for cancer_type in cancer_types:
+        found = set(tagged_with[cancer_type.pk])
+        if cancer_type.parent_id is None:
+            # A group: its own trials and those of each of its types.
+            for type_id in types_in_group[cancer_type.pk]:
+                found |= tagged_with[type_id]
+        else:
+            # A type: its own trials and those for its whole group.
+            found |= tagged_with[cancer_type.parent_id]
+        cancer_type.trial_count = len(found)
+
+
+def arrange_in_groups(cancer_types: list["CancerType"]) -> list["CancerType"]:
+    """The groups among `cancer_types`, in the order given, each with `.types`."""
+    groups = {cancer_type.pk: cancer_type for cancer_type in cancer_types if cancer_type.is_group}
+    for group in groups.values():
+        group.types = []
+    for cancer_type in cancer_types:
+        if cancer_type.parent_id in groups:
+            groups[cancer_type.parent_id].types.append(cancer_type)
+    return list(groups.values())
 
 
 class CancerType(models.Model):
@@ -244,10 +280,13 @@ class TrialQuerySet(models.QuerySet):
         return self.filter(publication=Publication.PUBLISHED)
 
     def in_cancer_types(self, cancer_types):
-        """Trials tagged with any of `cancer_types` or, for a group, with one of its types."""
-        ids = [cancer_type.pk for cancer_type in cancer_types]
+        """Trials for any of `cancer_types`: tagged with it; for a group, tagged with one
+        of its types; for a type, also tagged with its whole group (a trial for all solid
+        tumours is a trial for neuroblastoma too)."""
+        ids = {cancer_type.pk for cancer_type in cancer_types}
+        their_groups = {cancer_type.parent_id for cancer_type in cancer_types} - {None}
         tagged = Trial.cancer_types.through.objects.filter(
-            Q(cancertype_id__in=ids) | Q(cancertype__parent_id__in=ids),
+            Q(cancertype_id__in=ids | their_groups) | Q(cancertype__parent_id__in=ids),
             trial_id=OuterRef("pk"),
         )
         return self.filter(Exists(tagged))
@@ -275,8 +314,9 @@ class TrialQuerySet(models.QuerySet):
         return self.filter(Exists(Arm.objects.filter(trial_id=OuterRef("pk"), status="open")))
 
     def search(self, text: str):
-        """Trials matching every word of `text` in their names, titles, summary or registry
-        numbers, annotated with `relevance` for sorting by best match.
+        """Trials matching every word of `text` in their names, titles, summary or cancer
+        types, or carrying it as a registry number; annotated with `relevance` for
+        sorting by best match.
 
         On PostgreSQL full-text search adds stemming ("leukaemias" finds "leukaemia");
         SQLite has no such thing, so there every word must appear as typed.
@@ -284,11 +324,24 @@ class TrialQuerySet(models.QuerySet):
         text = " ".join(text.split())
         if not text:
             return self
-        registry_match = Exists(
-            RegistryNumber.objects.filter(
-                trial_id=OuterRef("pk"), value__icontains=text.replace(" ", "")
-            )
+        # Subqueries below are uncorrelated: the database runs each once, not per trial.
+        compact = text.replace(" ", "")
+        numbers = RegistryNumber.objects.values("trial_id")
+        exact_number = Q(pk__in=numbers.filter(value__iexact=compact))
+        # Part of a number only once it is long enough to mean something ("NCT0281").
+        partial_number = (
+            Q(pk__in=numbers.filter(value__icontains=compact))
+            if len(compact) >= MIN_PARTIAL_REGISTRY_SEARCH
+            else Q(pk__in=[])
         )
+        tags = Trial.cancer_types.through.objects.values("trial_id")
+
+        def in_cancer_type_names(word):
+            named = CancerType.objects.filter(
+                Q(name__icontains=word) | Q(parent__name__icontains=word)
+            ).values("pk")
+            return Q(pk__in=tags.filter(cancertype_id__in=named))
+
         every_word = Q()
         for word in text.split()[:12]:
             every_word &= (
@@ -296,28 +349,27 @@ class TrialQuerySet(models.QuerySet):
                 | Q(subtitle__icontains=word)
                 | Q(official_title__icontains=word)
                 | Q(summary__icontains=word)
+                | in_cancer_type_names(word)
             )
         relevance = Case(
-            When(Q(short_name__iexact=text) | registry_match, then=Value(100.0)),
+            When(Q(short_name__iexact=text) | exact_number, then=Value(100.0)),
             When(short_name__icontains=text, then=Value(50.0)),
+            When(partial_number, then=Value(40.0)),
+            When(in_cancer_type_names(text), then=Value(30.0)),
             When(Q(subtitle__icontains=text) | Q(official_title__icontains=text), then=Value(20.0)),
             When(summary__icontains=text, then=Value(10.0)),
             default=Value(0.0),
             output_field=models.FloatField(),
         )
-        matches = every_word | registry_match
+        matches = every_word | exact_number | partial_number
         if connections[self.db].vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+            from django.contrib.postgres.search import SearchQuery, SearchRank
 
-            document = (
-                SearchVector("short_name", weight="A", config="english")
-                + SearchVector("subtitle", "official_title", weight="B", config="english")
-                + SearchVector("summary", weight="C", config="english")
-            )
+            # search_document is kept up to date by a trigger (migration 0006).
             query = SearchQuery(text, search_type="websearch", config="english")
             return self.annotate(
-                document=document, relevance=relevance + SearchRank(document, query) * 10
-            ).filter(matches | Q(document=query))
+                relevance=relevance + SearchRank(F("search_document"), query) * 10
+            ).filter(matches | Q(search_document=query))
         return self.annotate(relevance=relevance).filter(matches)
 
     def with_listing_relations(self):
@@ -366,17 +418,19 @@ class TrialQuerySet(models.QuerySet):
         )
 
     def review_overdue(self, today: datetime.date | None = None):
-        """Never reviewed, or due for review today or earlier."""
+        """Never reviewed, or due for review (Trial.next_review_due) today or earlier."""
         today = today or timezone.localdate()
-        cutoff = add_months(today, -review_interval_months())
-        return self.filter(Q(last_reviewed__isnull=True) | Q(last_reviewed__lte=cutoff))
+        return self.filter(
+            Q(last_reviewed__isnull=True) | Q(last_reviewed__lte=latest_review_due_by(today))
+        )
 
     def review_due_within(self, days: int, today: datetime.date | None = None):
         """Not overdue yet, but due within the next `days` days."""
         today = today or timezone.localdate()
-        overdue_cutoff = add_months(today, -review_interval_months())
-        soon_cutoff = add_months(today + datetime.timedelta(days=days), -review_interval_months())
-        return self.filter(last_reviewed__gt=overdue_cutoff, last_reviewed__lte=soon_cutoff)
+        return self.filter(
+            last_reviewed__gt=latest_review_due_by(today),
+            last_reviewed__lte=latest_review_due_by(today + datetime.timedelta(days=days)),
+        )
 
     def review_panel(self, *, user, days: int = 30) -> dict:
         """What the admin index shows staff: trials overdue for review and those due
@@ -555,6 +609,9 @@ class Trial(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # PostgreSQL full-text search: names (weight A), titles (B) and summary (C), filled in
+    # by a database trigger on every insert and update. Always empty on SQLite.
+    search_document = SearchVectorField(null=True, editable=False)
 
     objects = TrialQuerySet.as_manager()
 
@@ -602,6 +659,11 @@ class Trial(models.Model):
 
     def clean(self):
         errors = {}
+        if not sanitize_html(self.eligibility):
+            errors["eligibility"] = _(
+                "Say who can enter this trial: the text is empty once unsafe or empty "
+                "formatting is removed."
+            )
         if (
             self.min_age_months is not None
             and self.max_age_months is not None

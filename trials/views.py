@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from .filters import TrialFilter
-from .models import CancerType, GlossaryTerm, Trial
+from .models import CancerType, GlossaryTerm, Trial, count_trials_by_cancer_type
 
 # Sent by static/js/finder.js: answer with just the finder fragment, not the whole page.
 PARTIAL_HEADER = "X-Finder-Partial"
@@ -81,13 +81,18 @@ def trial_list(request):
 
 
 def cancer_type_detail(request, slug):
-    cancer_type = get_object_or_404(CancerType.objects.select_related("parent"), slug=slug)
+    cancer_types = list(CancerType.objects.order_by("name"))
+    cancer_type = next((ct for ct in cancer_types if ct.slug == slug), None)
+    if cancer_type is None:
+        raise Http404
     published = Trial.objects.published()
+    count_trials_by_cancer_type(cancer_types, published)
     trials = published.in_cancer_types([cancer_type]).with_listing_relations()
     page, page_notice = paginate(request, trials, settings.TRIALPORTAL_PAGE_SIZE)
     context = {
         "cancer_type": cancer_type,
-        "types": cancer_type.children.with_trial_counts(published).order_by("name"),
+        "group": next((ct for ct in cancer_types if ct.pk == cancer_type.parent_id), None),
+        "types": [ct for ct in cancer_types if ct.parent_id == cancer_type.pk],
         "page_obj": page,
         "trials": page.object_list,
         "page_notice": page_notice,

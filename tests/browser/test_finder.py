@@ -93,3 +93,26 @@ def test_phone_filters_fold_away_and_open_on_tap(phone_page, demo_site):
     expect(search).to_be_hidden()
     phone_page.get_by_text("Filters", exact=True).click()
     expect(search).to_be_visible()
+
+
+def test_typing_is_never_lost_while_results_update_slowly(page, demo_site):
+    page.goto(f"{demo_site.url}/trials/")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 800, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+    entries_before = page.evaluate("history.length")
+    box = page.get_by_label("Search", exact=True)
+    box.click()
+    page.keyboard.type("medullo", delay=40)
+    page.wait_for_timeout(700)  # an update is on its way while the visitor types on
+    page.keyboard.type("blastoma", delay=40)
+    expect(page).to_have_url(re.compile(r"\?q=medulloblastoma$"), timeout=15_000)
+    expect(page.locator("#results-title")).to_have_text(re.compile(r"1 trial found"))
+    expect(box).to_have_value("medulloblastoma")
+    expect(box).to_be_focused()
+    assert page.evaluate("document.activeElement.selectionStart") == len("medulloblastoma")
+    # One burst of typing is one step back, not one per pause.
+    assert page.evaluate("history.length") - entries_before == 1
