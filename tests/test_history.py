@@ -100,9 +100,11 @@ def test_restore_keeps_the_publication_state(editor_client, publisher_client, tr
     publisher_client.post(change_url(trial_with_arms), {**data, "_withdraw": "1"})
     restore_url = f"/admin/trials/trial/{trial_with_arms.pk}/history/{first_version.pk}/"
     form_data, _ = _rendered_form_data(editor_client.get(restore_url))
-    editor_client.post(restore_url, form_data)
+    assert editor_client.post(restore_url, form_data).status_code == 302
     trial_with_arms.refresh_from_db()
-    # The earlier version was published; an editor restoring it does not republish it.
+    # The content came back, but the earlier version was published and an editor
+    # restoring it does not republish it.
+    assert trial_with_arms.goal == "<p>Find a safe dose.</p>"
     assert trial_with_arms.publication == Publication.WITHDRAWN
 
 
@@ -134,3 +136,58 @@ def test_a_recovered_deleted_trial_comes_back_as_a_draft(staff_client, editor_cl
     recovered = type(trial).objects.get(slug="deleted")
     assert recovered.publication == Publication.DRAFT
     assert client.get("/trials/deleted/").status_code == 404
+
+
+def test_recover_cannot_touch_a_trial_that_was_not_deleted(editor_client, trial_with_arms):
+    save_through_admin(editor_client, trial_with_arms)
+    version = Version.objects.get_for_object(trial_with_arms).first()
+    response = editor_client.get(f"/admin/trials/trial/recover/{version.pk}/")
+    assert response.status_code == 404
+    response = editor_client.post(f"/admin/trials/trial/recover/{version.pk}/", {})
+    assert response.status_code == 404
+    trial_with_arms.refresh_from_db()
+    assert trial_with_arms.publication == Publication.PUBLISHED
+
+
+def test_history_url_only_restores_versions_of_that_very_trial(editor_client, publisher_client):
+    # The URL names trial X, but the version is an arm (also with id X) of another trial,
+    # from a revision when that other trial was still published.
+    clash = 10_000 + TrialFactory().pk
+    other = TrialFactory(short_name="OTHER", publication="published")
+    ArmFactory(trial=other, pk=clash, name="Arm X")
+    save_through_admin(editor_client, other)
+    old_revision = Version.objects.get_for_object(other).first().revision
+    data, _ = change_form_data(publisher_client, other)
+    publisher_client.post(change_url(other), {**data, "_withdraw": "1"})
+    TrialFactory(pk=clash, short_name="NAMED-IN-URL")
+    arm_version = old_revision.version_set.get(object_id=str(clash), content_type__model="arm")
+
+    url = f"/admin/trials/trial/{clash}/history/{arm_version.pk}/"
+    assert editor_client.get(url).status_code == 404
+    assert editor_client.post(url, {}).status_code == 404
+    other.refresh_from_db()
+    assert other.publication == Publication.WITHDRAWN
+
+
+def test_a_version_saved_with_other_trials_is_not_restored_alone(editor_client):
+    import reversion
+
+    with reversion.create_revision():
+        first = TrialFactory(short_name="FIRST")
+        second = TrialFactory(short_name="SECOND")
+    version = Version.objects.get_for_object(first).get()
+    response = editor_client.get(f"/admin/trials/trial/{first.pk}/history/{version.pk}/")
+    assert response.status_code == 404
+    assert second.pk  # untouched
+
+
+def test_each_demo_trial_has_a_history_of_its_own(db):
+    from django.core.management import call_command
+
+    from trials.models import Trial
+
+    call_command("load_demo_trials", verbosity=0)
+    for trial in Trial.objects.all():
+        version = Version.objects.get_for_object(trial).get()
+        trial_versions = version.revision.version_set.filter(content_type=version.content_type)
+        assert trial_versions.count() == 1

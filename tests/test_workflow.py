@@ -144,7 +144,9 @@ def test_anonymous_visitors_cannot_reach_a_preview(client):
 
 
 def test_logged_in_non_staff_cannot_reach_a_preview(client, django_user_model):
+    # Even with the Editor group's permissions, a user without staff status is public.
     user = django_user_model.objects.create_user("parent", "p@example.org", "pw")
+    user.groups.add(Group.objects.get(name="Editor"))
     client.force_login(user)
     trial = TrialFactory(publication="draft", slug="secret-draft")
     assert client.get(trial.get_preview_url()).status_code == 404

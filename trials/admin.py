@@ -2,10 +2,12 @@ import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminTextareaWidget
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404
 from django.template.defaultfilters import date as format_date
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -13,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from .history import changes_since, latest_version_token, trial_history
 from .models import (
@@ -516,13 +519,39 @@ class TrialAdmin(VersionAdmin):
     )
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
+        self.check_restorable(version_id, trial_id=object_id)
         current = Trial.objects.filter(pk=object_id).values(*self.KEPT_ON_RESTORE).first()
         request.trial_state_before_restore = current
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
+        version = self.check_restorable(version_id)
+        if Trial.objects.filter(pk=version.object_id).exists():
+            raise Http404(gettext("This trial has not been deleted: open its history instead."))
         request.trial_recovering = True
         return super().recover_view(request, version_id, extra_context)
+
+    @staticmethod
+    def check_restorable(version_id, *, trial_id=None) -> Version:
+        """Only a version of this very trial, saved on its own, may be restored: reverting
+        a revision reverts everything in it, so one holding other trials (or another
+        model's version reached through this URL) could change those trials too."""
+        version = Version.objects.filter(
+            pk=version_id, content_type=ContentType.objects.get_for_model(Trial)
+        ).first()
+        if version is None or (trial_id is not None and version.object_id != str(trial_id)):
+            raise Http404(gettext("There is no such version of this trial."))
+        trials_in_revision = Version.objects.filter(
+            revision_id=version.revision_id, content_type=version.content_type
+        ).count()
+        if trials_in_revision > 1:
+            raise Http404(
+                gettext(
+                    "This version was saved together with other trials, so it cannot be "
+                    "restored on its own."
+                )
+            )
+        return version
 
     def save_model(self, request, obj, form, change):
         kept = getattr(request, "trial_state_before_restore", None)

@@ -105,7 +105,7 @@ class TrialFilter(django_filters.FilterSet):
         choices=SETTING_CHOICES,
         method="filter_setting",
         error_messages=choice_error(
-            _("Disease can be newly_diagnosed or relapsed_refractory; “%(value)s” is neither.")
+            _("Disease can be newly_diagnosed or relapsed_refractory, nothing else.")
         ),
     )
     open_arm = django_filters.ChoiceFilter(
@@ -125,7 +125,9 @@ class TrialFilter(django_filters.FilterSet):
         choices=SORT_CHOICES,
         method="filter_nothing",
         empty_label=None,
-        error_messages=choice_error(_("“%(value)s” is not a way we can sort.")),
+        error_messages=choice_error(
+            _("Sort by relevance, name, updated or start; nothing else is possible.")
+        ),
     )
 
     class Meta:

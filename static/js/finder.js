@@ -9,13 +9,20 @@
 
   var listPath = finder.getAttribute("data-partial-url");
   var announcement = document.getElementById("finder-announcement");
+  var narrow = window.matchMedia("(max-width: 55.99rem)");
   var pending = null;
   var typingTimer = null;
+  // The query string the finder on screen was rendered for.
+  var shownSearch = window.location.search;
   // One history entry per burst of typing, not one per pause.
   var typingEntry = false;
-  var narrow = window.matchMedia("(max-width: 55.99rem)");
+  var typingId = null;
 
   function form() { return document.getElementById("finder-form"); }
+
+  function isTextBox(element) {
+    return Boolean(element) && (element.type === "search" || element.type === "number");
+  }
 
   function queryFromForm() {
     var params = new URLSearchParams();
@@ -23,54 +30,44 @@
       if (String(value).trim() !== "") params.append(name, value);
     });
     // Years and best match are the defaults: keep addresses short.
-    if (!params.get("age")) params.delete("age_unit");
-    if (params.get("age_unit") === "years") params.delete("age_unit");
+    if (!params.get("age") || params.get("age_unit") === "years") params.delete("age_unit");
     if (params.get("sort") === "relevance") params.delete("sort");
     var query = params.toString();
     return query ? "?" + query : "";
   }
 
-  function isTextBox(element) {
-    return element && (element.type === "search" || element.type === "number");
+  function stopTyping() {
+    clearTimeout(typingTimer);
+    typingEntry = false;
   }
 
-  // What the visitor is doing right now, read at the moment the new fragment arrives:
-  // they may have typed on while it was on its way.
-  function rememberFocus() {
+  // Swap in the new fragment. A text box being typed in is carried over as it is, the
+  // very same element: what was typed meanwhile, the caret and the input method's state
+  // all survive, whatever kind of box it is.
+  function swap(html, keepTyping) {
     var active = document.activeElement;
-    if (!active || !finder.contains(active) || !active.id) return null;
-    var state = { id: active.id };
-    if (isTextBox(active)) {
-      state.value = active.value;
-      try {
-        state.start = active.selectionStart;
-        state.end = active.selectionEnd;
-      } catch (error) { /* number inputs have no selection */ }
-    }
-    return state;
-  }
+    var keep = keepTyping && isTextBox(active) && finder.contains(active) && active.id
+      ? active : null;
+    var focusedId = active && finder.contains(active) ? active.id || null : null;
+    var focusWasInside = Boolean(active && active !== document.body && finder.contains(active));
+    var panel = document.getElementById("filters-panel");
+    var panelOpen = panel ? panel.open : true;
 
-  function restoreFocus(state, fallback, scroll) {
-    var target = state && document.getElementById(state.id);
-    if (target && state.value !== undefined) {
-      target.value = state.value;
-      try {
-        if (state.start !== null && state.start !== undefined) {
-          target.setSelectionRange(state.start, state.end);
-        }
-      } catch (error) { /* number inputs have no selection */ }
+    finder.innerHTML = html;
+
+    var newPanel = document.getElementById("filters-panel");
+    if (newPanel) newPanel.open = panelOpen;
+    if (keep) {
+      var replacement = document.getElementById(keep.id);
+      if (replacement) replacement.replaceWith(keep);
     }
-    target = target || fallback;
-    if (target) target.focus({ preventScroll: !scroll });
+    return { keep: keep, focusedId: focusedId, focusWasInside: focusWasInside };
   }
 
   function load(search, options) {
     options = options || {};
     if (pending) pending.abort();
     pending = new AbortController();
-    var panel = document.getElementById("filters-panel");
-    var panelOpen = panel ? panel.open : true;
-    var hadFocus = rememberFocus();
     finder.setAttribute("aria-busy", "true");
 
     return fetch(listPath + search, {
@@ -83,10 +80,8 @@
         return response.text();
       })
       .then(function (html) {
-        var focus = rememberFocus();
-        finder.innerHTML = html;
-        var newPanel = document.getElementById("filters-panel");
-        if (newPanel) newPanel.open = panelOpen;
+        var before = swap(html, options.keepTyping);
+        shownSearch = search;
         if (options.history === "push") {
           window.history.pushState({ finder: true }, "", listPath + search);
           // Later pauses in the same burst of typing update this entry.
@@ -96,13 +91,12 @@
         }
         var count = document.getElementById("results-title");
         if (announcement && count) announcement.textContent = count.textContent.trim();
-        // Keep focus, and what is being typed, where the visitor was; if that control is
-        // gone (a removed chip), move focus to the result count, never to the page top.
-        if (options.focusResults) {
-          restoreFocus(null, count, true);
-        } else {
-          restoreFocus(focus || hadFocus, focus || hadFocus ? count : null, false);
-        }
+        // Focus stays where the visitor was. If that control is gone (a removed chip,
+        // a followed link), it moves to the result count, never to the page top.
+        var target = before.keep ||
+          (before.focusedId && document.getElementById(before.focusedId));
+        if (options.focusResults || (!target && before.focusWasInside)) target = count;
+        if (target) target.focus({ preventScroll: !options.focusResults });
       })
       .catch(function (error) {
         if (error.name === "AbortError") return;
@@ -111,12 +105,18 @@
       .finally(function () { finder.removeAttribute("aria-busy"); });
   }
 
+  // A change that leads to the address already shown (a unit without an age, best match
+  // without search text) loads nothing.
+  function loadIfChanged(search, options) {
+    if (search === shownSearch) return;
+    load(search, options);
+  }
 
   finder.addEventListener("change", function (event) {
     if (!event.target.form && event.target.getAttribute("form") !== "finder-form") return;
     if (isTextBox(event.target)) return;
-    typingEntry = false;
-    load(queryFromForm(), { history: "push" });
+    stopTyping();
+    loadIfChanged(queryFromForm(), { history: "push", keepTyping: true });
   });
 
   finder.addEventListener("input", function (event) {
@@ -124,13 +124,12 @@
     clearTimeout(typingTimer);
     if (pending) pending.abort(); // its results are already out of date
     typingTimer = setTimeout(function () {
-      load(queryFromForm(), { history: typingEntry ? "replace" : "push", typing: true });
+      var history = typingEntry ? "replace" : "push";
+      loadIfChanged(queryFromForm(), { history: history, typing: true, keepTyping: true });
     }, 400);
   });
 
-  // Moving on to another control ends the burst (our own refocus after an update
-  // lands on a control with the same id, and does not).
-  var typingId = null;
+  // Moving on to another control ends a burst of typing.
   finder.addEventListener("focusin", function (event) {
     if (event.target.id !== typingId) typingEntry = false;
     typingId = isTextBox(event.target) ? event.target.id : null;
@@ -138,9 +137,8 @@
 
   finder.addEventListener("submit", function (event) {
     event.preventDefault();
-    clearTimeout(typingTimer);
-    typingEntry = false;
-    load(queryFromForm(), { history: "push", focusResults: true });
+    stopTyping();
+    load(queryFromForm(), { history: "push", focusResults: true, keepTyping: false });
   });
 
   finder.addEventListener("click", function (event) {
@@ -150,12 +148,17 @@
     var url = new URL(link.href, window.location.href);
     if (url.origin !== window.location.origin || url.pathname !== listPath) return;
     event.preventDefault();
-    typingEntry = false;
+    stopTyping();
     load(url.search, { history: "push", focusResults: true });
   });
 
+  // Back and forward: show the finder for that address, as it was (what is in the
+  // boxes comes from the address, not from what was typed last).
   window.addEventListener("popstate", function () {
-    load(window.location.search, {});
+    stopTyping();
+    typingId = null;
+    if (window.location.pathname !== listPath) return;
+    loadIfChanged(window.location.search, { keepTyping: false });
   });
 
   // On a phone the filters start folded so the results are in view; the summary opens them.

@@ -116,3 +116,88 @@ def test_typing_is_never_lost_while_results_update_slowly(page, demo_site):
     assert page.evaluate("document.activeElement.selectionStart") == len("medulloblastoma")
     # One burst of typing is one step back, not one per pause.
     assert page.evaluate("history.length") - entries_before == 1
+
+
+def slow_network(page, latency_ms=600):
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": latency_ms, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+
+
+def test_typing_an_age_in_two_goes_keeps_the_digits_in_order(page, demo_site):
+    page.goto(f"{demo_site.url}/trials/")
+    slow_network(page)
+    age = page.locator("#id_age")
+    age.click()
+    page.keyboard.type("1")
+    page.wait_for_timeout(1300)  # the update for "1" arrives
+    page.keyboard.type("5")
+    expect(page).to_have_url(re.compile(r"\?age=15$"), timeout=15_000)
+    expect(page.locator("#id_age")).to_have_value("15")
+    expect(page.locator("#id_age")).to_be_focused()
+
+
+def test_back_with_focus_in_the_search_box_shows_that_page_text(page, demo_site):
+    page.goto(f"{demo_site.url}/trials/")
+    box = page.get_by_label("Search", exact=True)
+    box.click()
+    page.keyboard.type("medullo")
+    expect(page).to_have_url(re.compile(r"\?q=medullo$"))
+    expect(page.locator("#results-title")).to_have_text(re.compile("1 trial found"))
+    page.go_back()
+    expect(page).to_have_url(f"{demo_site.url}/trials/")
+    expect(page.get_by_label("Search", exact=True)).to_have_value("")
+    expect(page.locator("#results-title")).to_have_text(re.compile("11 trials found"))
+
+
+def test_typing_then_ticking_a_box_makes_one_request_and_one_history_entry(page, demo_site):
+    page.goto(f"{demo_site.url}/trials/")
+    requests = []
+    page.on(
+        "request",
+        lambda request: (
+            requests.append(request.url) if request.headers.get("x-finder-partial") else None
+        ),
+    )
+    entries_before = page.evaluate("history.length")
+    page.get_by_label("Search", exact=True).fill("example")
+    page.locator("#status-recruiting").check()  # within the typing pause
+    expect(page).to_have_url(re.compile(r"\?q=example&status=recruiting$"))
+    page.wait_for_timeout(800)
+    assert len(requests) == 1, requests
+    assert page.evaluate("history.length") - entries_before == 1
+
+
+def test_choosing_any_disease_keeps_focus_on_it(page, demo_site):
+    page.goto(f"{demo_site.url}/trials/?setting=newly_diagnosed")
+    page.locator("#setting-any").focus()
+    page.keyboard.press("Space")
+    expect(page).to_have_url(f"{demo_site.url}/trials/")
+    expect(page.locator("#setting-any")).to_be_focused()
+
+
+def test_paging_in_place_keeps_filters_and_moves_focus_to_the_results(page, demo_site, settings):
+    settings.TRIALPORTAL_PAGE_SIZE = 4
+    page.goto(f"{demo_site.url}/trials/?sort=name")
+    page.evaluate("window.__sameDocument = true")
+    page.get_by_role("link", name="Next").click()
+    expect(page).to_have_url(re.compile(r"\?sort=name&page=2$"))
+    expect(page.locator("#results-title")).to_be_focused()
+    assert page.evaluate("window.__sameDocument") is True
+
+
+def test_public_pages_log_no_console_errors(page, demo_site):
+    errors = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    for path in ["/", "/trials/", "/trials/esmart/", "/cancer-types/solid-tumors/", "/glossary/"]:
+        page.goto(demo_site.url + path)
+    page.goto(f"{demo_site.url}/trials/")
+    page.locator("#status-recruiting").check()
+    expect(page).to_have_url(re.compile("status=recruiting"))
+    assert errors == []

@@ -21,10 +21,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, dry_run=False, **options):
-        # A revision per run gives every demo trial a first entry in its history.
-        with transaction.atomic(), reversion.create_revision():
-            reversion.set_comment("Loaded the demo content.")
+        with transaction.atomic():
             load = load_demo_data()
+            # A first entry in each trial's history (with its arms and the rest), one
+            # revision per trial so that restoring one never touches another.
+            for trial in load.trials:
+                with reversion.create_revision():
+                    reversion.set_comment("Loaded the demo content.")
+                    reversion.add_to_revision(trial)
             if dry_run:
                 transaction.set_rollback(True)
 
