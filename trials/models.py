@@ -378,9 +378,6 @@ class TrialQuerySet(models.QuerySet):
             Prefetch("cancer_types", queryset=CancerType.objects.order_by("name"))
         )
 
-    def for_listing(self):
-        return self.published().with_listing_relations()
-
     def with_detail_relations(self):
         """Everything the trial page shows, fetched up front: one query per relation."""
         return self.select_related("sponsor", "network").prefetch_related(
