@@ -416,13 +416,22 @@ class TrialAdmin(VersionAdmin):
             (action for name, action in self.FORM_ACTIONS.items() if name in request.POST), None
         )
 
-    def save_with_form_action(self, request, obj, form, change):
+    def save_model(self, request, obj, form, change):
+        kept = getattr(request, "trial_state_before_restore", None)
+        if kept:
+            for name, value in kept.items():
+                setattr(obj, name, value)
+        if getattr(request, "trial_recovering", False):
+            # A deleted trial comes back as a draft: someone with the right to publish
+            # decides whether it goes public again.
+            obj.publication = Publication.DRAFT
+            obj.published_at = obj.published_by = None
         action = self.requested_form_action(request)
         if action is None:
             super().save_model(request, obj, form, change)
-            return
-        # One save, one revision: the edits and the publication or review together.
-        self.apply_action(obj, action, user=request.user)
+        else:
+            # One save, one revision: the edits and the publication or review together.
+            self.apply_action(obj, action, user=request.user)
 
     def log_change(self, request, obj, message):
         entry = super().log_change(request, obj, message)
@@ -552,18 +561,6 @@ class TrialAdmin(VersionAdmin):
                 )
             )
         return version
-
-    def save_model(self, request, obj, form, change):
-        kept = getattr(request, "trial_state_before_restore", None)
-        if kept:
-            for name, value in kept.items():
-                setattr(obj, name, value)
-        if getattr(request, "trial_recovering", False):
-            # A deleted trial comes back as a draft: someone with the right to publish
-            # decides whether it goes public again.
-            obj.publication = Publication.DRAFT
-            obj.published_at = obj.published_by = None
-        self.save_with_form_action(request, obj, form, change)
 
     def history_view(self, request, object_id, extra_context=None):
         trial = self.get_object(request, object_id)

@@ -370,14 +370,6 @@ class TrialFilter(django_filters.FilterSet):
         valid = self.valid_values()
         if not valid:
             return []
-        labels = {
-            "cancer_type": {ct.slug: ct.name for ct in self.cancer_types},
-            "phase": dict(Phase.choices),
-            "status": dict(Status.choices),
-            "setting": dict(SETTING_CHOICES),
-            "open": {YES: _("yes")},
-            "open_arm": {YES: _("yes")},
-        }
         chips = []
         for name in self.CHIP_FIELDS:
             value = valid.get(name)
@@ -396,13 +388,13 @@ class TrialFilter(django_filters.FilterSet):
                 chips.append(
                     ActiveFilter(
                         label=str(self.filters[name].label),
-                        value_label=str(self._chip_value(name, item, labels)),
+                        value_label=str(self._chip_value(name, item)),
                         remove_query=remaining.urlencode(),
                     )
                 )
         return chips
 
-    def _chip_value(self, name, value, labels):
+    def _chip_value(self, name, value):
         if name == "age":
             age = int(value)
             if self.valid_values().get("age_unit") == "months":
@@ -410,4 +402,5 @@ class TrialFilter(django_filters.FilterSet):
             return ngettext("%(age)d year old", "%(age)d years old", age) % {"age": age}
         if name == "q":
             return f"“{value}”"
-        return labels.get(name, {}).get(value, value)
+        # The filter's own choices label its values (cancer types by slug, phases ...).
+        return dict(self.filters[name].extra.get("choices", [])).get(value, value)

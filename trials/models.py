@@ -311,7 +311,9 @@ class TrialQuerySet(models.QuerySet):
         return self.filter(disease_setting__in=[setting, DiseaseSetting.BOTH])
 
     def with_open_arm(self):
-        return self.filter(Exists(Arm.objects.filter(trial_id=OuterRef("pk"), status="open")))
+        return self.filter(
+            Exists(Arm.objects.filter(trial_id=OuterRef("pk"), status=ArmStatus.OPEN))
+        )
 
     def search(self, text: str):
         """Trials matching every word of `text` in their names, titles, summary or cancer

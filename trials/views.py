@@ -100,14 +100,19 @@ def cancer_type_detail(request, slug):
     return render(request, "trials/cancer_type_detail.html", context)
 
 
-def trial_detail(request, slug):
-    trial = get_object_or_404(Trial.objects.for_detail(), slug=slug)
+def render_trial_page(request, trial, *, preview: bool = False):
     context = {
         "trial": trial,
+        "preview": preview,
         "related_trials": Trial.objects.related_to(trial),
         "glossary": GlossaryTerm.objects.by_slug(),
     }
     return render(request, "trials/trial_detail.html", context)
+
+
+def trial_detail(request, slug):
+    trial = get_object_or_404(Trial.objects.for_detail(), slug=slug)
+    return render_trial_page(request, trial)
 
 
 @never_cache
@@ -118,13 +123,7 @@ def trial_preview(request, slug):
     if not (request.user.is_staff and request.user.has_perm("trials.view_trial")):
         raise Http404
     trial = get_object_or_404(Trial.objects.with_detail_relations(), slug=slug)
-    context = {
-        "trial": trial,
-        "preview": True,
-        "related_trials": Trial.objects.related_to(trial),
-        "glossary": GlossaryTerm.objects.by_slug(),
-    }
-    response = render(request, "trials/trial_detail.html", context)
+    response = render_trial_page(request, trial, preview=True)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
