@@ -36,6 +36,8 @@ run: install
 	$(BIN)/python manage.py load_demo_trials
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# Tests run on every core (pytest-xdist); PYTEST_ARGS="-n0 -x" for one process.
+PYTEST_ARGS ?= -n auto
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

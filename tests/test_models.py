@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from trials.ages import describe_age_range
 from trials.models import (
     CancerType,
     InvestigatorRole,
@@ -11,7 +12,6 @@ from trials.models import (
     RegistryNumber,
     Status,
     Trial,
-    describe_age_range,
 )
 
 from .factories import (

@@ -6,7 +6,8 @@ import pytest
 from django.contrib.auth.models import Group
 from reversion.models import Version
 
-from trials.models import Publication, Trial, add_months
+from trials.models import Publication, Trial
+from trials.review import add_months
 
 from .admin_forms import ADD_URL, CHANGELIST_URL, add_form_data, change_form_data, change_url
 from .factories import TrialFactory

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
 
+from trials.ages import describe_age_range
 from trials.demo import content
 from trials.models import (
     Approval,
@@ -37,7 +38,6 @@ from trials.models import (
     Status,
     Trial,
     TrialInvestigator,
-    describe_age_range,
 )
 
 CTGOV_DIR = Path(__file__).resolve().parent / "ctgov"

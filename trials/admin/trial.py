@@ -1,94 +1,31 @@
+"""The trial admin: fieldsets in page order, inlines, publishing, review and history."""
+
 import reversion
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Q
-from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.template.defaultfilters import date as format_date
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from .history import changes_since, latest_version_token, trial_history
-from .models import (
+from ..history import trial_history
+from ..models import (
     Approval,
     Arm,
-    CancerType,
-    GlossaryTerm,
-    Investigator,
-    Organisation,
     Publication,
     Registry,
     RegistryNumber,
     Trial,
     TrialInvestigator,
 )
-
-
-@admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "location", "website"]
-    search_fields = ["name", "location"]
-
-
-@admin.register(Investigator)
-class InvestigatorAdmin(admin.ModelAdmin):
-    list_display = ["name", "title", "specialty"]
-    search_fields = ["name", "specialty"]
-
-
-@admin.register(CancerType)
-class CancerTypeAdmin(admin.ModelAdmin):
-    list_display = ["name", "parent"]
-    list_filter = ["parent"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "parent", "description"]
-
-
-@admin.register(GlossaryTerm)
-class GlossaryTermAdmin(admin.ModelAdmin):
-    list_display = ["term", "slug", "order"]
-    list_editable = ["order"]
-    search_fields = ["term", "explanation"]
-    prepopulated_fields = {"slug": ["term"]}
-
-
-class CancerTypeListFilter(admin.SimpleListFilter):
-    """Cancer types as the public finder treats them: a group also finds the trials
-    tagged with any of its types. Choices are listed group by group, in one query."""
-
-    title = CancerType._meta.verbose_name
-    parameter_name = "cancer_type"
-
-    def lookups(self, request, model_admin):
-        cancer_types = list(CancerType.objects.order_by("name"))
-        self.cancer_types_by_slug = {cancer_type.slug: cancer_type for cancer_type in cancer_types}
-        choices = []
-        for group in (cancer_type for cancer_type in cancer_types if cancer_type.is_group):
-            choices.append((group.slug, group.name))
-            choices.extend(
-                (cancer_type.slug, f"— {cancer_type.name}")
-                for cancer_type in cancer_types
-                if cancer_type.parent_id == group.pk
-            )
-        return choices
-
-    def queryset(self, request, queryset):
-        if self.value() is None:
-            return queryset
-        cancer_type = self.cancer_types_by_slug.get(self.value())
-        if cancer_type is None:
-            return queryset.none()
-        return queryset.in_cancer_types([cancer_type])
+from .filters import CancerTypeListFilter, ReviewDueFilter
+from .forms import RegistryNumberForm, RegistryNumberFormSet, TrialAdminForm
 
 
 class TrialInvestigatorInline(admin.TabularInline):
@@ -122,56 +59,6 @@ class ApprovalInline(admin.StackedInline):
     extra = 0
 
 
-class RegistryNumberForm(forms.ModelForm):
-    def validate_unique(self):
-        """Name the trial that already has the number, rather than only saying it exists.
-
-        Runs after the model's clean(), so the number is checked as it will be saved."""
-        if self.has_changed() and not (self.has_error("registry") or self.has_error("value")):
-            self.check_number_is_free()
-        super().validate_unique()
-
-    def check_number_is_free(self):
-        number = self.instance
-        clashes = Q(registry=number.registry, value=number.value)
-        if number.trial_id is not None:
-            clashes |= Q(registry=number.registry, trial_id=number.trial_id)
-        others = RegistryNumber.objects.filter(clashes).exclude(pk=number.pk)
-        for other in others.select_related("trial"):
-            if other.value == number.value:
-                self.add_error(
-                    "value",
-                    _("%(value)s is already the %(registry)s of %(trial)s.")
-                    % {
-                        "value": other.value,
-                        "registry": other.get_registry_display(),
-                        "trial": other.trial,
-                    },
-                )
-            else:
-                self.add_error(
-                    "registry",
-                    _(
-                        "This trial already has a %(registry)s (%(value)s); a trial has one "
-                        "number per registry."
-                    )
-                    % {"registry": other.get_registry_display(), "value": other.value},
-                )
-
-
-class RegistryNumberFormSet(BaseInlineFormSet):
-    def get_unique_error_message(self, unique_check):
-        unique_check = sorted(field for field in unique_check if field != self.fk.name)
-        if unique_check == ["registry"]:
-            return _(
-                "A trial has one number per registry: remove the duplicate or choose "
-                "another registry."
-            )
-        if unique_check == ["registry", "value"]:
-            return _("The same registry number is given twice: remove the duplicate.")
-        return super().get_unique_error_message(unique_check)
-
-
 class RegistryNumberInline(admin.TabularInline):
     model = RegistryNumber
     form = RegistryNumberForm
@@ -179,100 +66,6 @@ class RegistryNumberInline(admin.TabularInline):
     fields = ["registry", "value"]
     max_num = len(Registry)
     extra = 0
-
-
-class ReviewDueFilter(admin.SimpleListFilter):
-    title = _("review")
-    parameter_name = "review"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("overdue", _("Review overdue")),
-            ("due_30", _("Due within 30 days")),
-        ]
-
-    def queryset(self, request, queryset):
-        if self.value() == "overdue":
-            return queryset.review_overdue()
-        if self.value() == "due_30":
-            return queryset.review_due_within(30)
-        return queryset
-
-
-class VersionTokenField(forms.CharField):
-    """Which revision the form was loaded from; bookkeeping, never a change of its own."""
-
-    widget = forms.HiddenInput
-
-    def has_changed(self, initial, data):
-        return False
-
-
-class TrialAdminForm(forms.ModelForm):
-    """Refuses to overwrite a save someone else made while this form was open."""
-
-    loaded_version = VersionTokenField(required=False)
-
-    class Meta:
-        model = Trial
-        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose the fields
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["loaded_version"] = latest_version_token(self.instance)
-
-    def clean(self):
-        cleaned_data = super().clean()
-        if not self.instance.pk:
-            return cleaned_data
-        loaded = self.data.get("loaded_version", "")
-        # Lock the trial until this save commits (PostgreSQL), so two saves arriving
-        # together are compared one after the other.
-        Trial.objects.select_for_update().filter(pk=self.instance.pk).exists()
-        current = latest_version_token(self.instance)
-        if loaded != current:
-            # Show the editor the current token, so saving again (after reading what
-            # changed) deliberately keeps their version.
-            self.data = self.data.copy()
-            self.data["loaded_version"] = current
-            raise ValidationError(self.conflict_messages(loaded))
-        return cleaned_data
-
-    def conflict_messages(self, loaded: str) -> list[str]:
-        latest, changes, inline_changes = changes_since(self.instance, loaded)
-        who = (latest.revision.user if latest else None) or gettext("someone else")
-        when = date_format(timezone.localtime(latest.revision.date_created), "DATETIME_FORMAT")
-        messages_ = [
-            gettext(
-                "%(who)s saved this trial at %(when)s, while you were editing it. Nothing "
-                "was saved from your form; everything you typed is still below."
-            )
-            % {"who": who, "when": when}
-        ]
-        if not loaded:
-            messages_.append(
-                gettext(
-                    "There is no record of the version you opened, so their changes cannot "
-                    "be listed: see the trial's history."
-                )
-            )
-        messages_ += [
-            gettext("They changed %(field)s: “%(old)s” → “%(new)s”.")
-            % {"field": change.label, "old": change.old, "new": change.new}
-            for change in changes
-        ]
-        messages_ += [
-            gettext("They %(kind)s the %(model)s “%(name)s”.")
-            % {"kind": change.kind_label, "model": change.model_label, "name": change.name}
-            for change in inline_changes
-        ]
-        messages_.append(
-            gettext(
-                "Compare their changes with yours, then save again to keep what is in your form."
-            )
-        )
-        return messages_
 
 
 @admin.register(Trial)

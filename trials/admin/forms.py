@@ -1,0 +1,142 @@
+"""The trial admin's forms: registry numbers named by their trial, and the edit-conflict check."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from ..history import changes_since, latest_version_token
+from ..models import (
+    RegistryNumber,
+    Trial,
+)
+
+
+class RegistryNumberForm(forms.ModelForm):
+    def validate_unique(self):
+        """Name the trial that already has the number, rather than only saying it exists.
+
+        Runs after the model's clean(), so the number is checked as it will be saved."""
+        if self.has_changed() and not (self.has_error("registry") or self.has_error("value")):
+            self.check_number_is_free()
+        super().validate_unique()
+
+    def check_number_is_free(self):
+        number = self.instance
+        clashes = Q(registry=number.registry, value=number.value)
+        if number.trial_id is not None:
+            clashes |= Q(registry=number.registry, trial_id=number.trial_id)
+        others = RegistryNumber.objects.filter(clashes).exclude(pk=number.pk)
+        for other in others.select_related("trial"):
+            if other.value == number.value:
+                self.add_error(
+                    "value",
+                    _("%(value)s is already the %(registry)s of %(trial)s.")
+                    % {
+                        "value": other.value,
+                        "registry": other.get_registry_display(),
+                        "trial": other.trial,
+                    },
+                )
+            else:
+                self.add_error(
+                    "registry",
+                    _(
+                        "This trial already has a %(registry)s (%(value)s); a trial has one "
+                        "number per registry."
+                    )
+                    % {"registry": other.get_registry_display(), "value": other.value},
+                )
+
+
+class RegistryNumberFormSet(BaseInlineFormSet):
+    def get_unique_error_message(self, unique_check):
+        unique_check = sorted(field for field in unique_check if field != self.fk.name)
+        if unique_check == ["registry"]:
+            return _(
+                "A trial has one number per registry: remove the duplicate or choose "
+                "another registry."
+            )
+        if unique_check == ["registry", "value"]:
+            return _("The same registry number is given twice: remove the duplicate.")
+        return super().get_unique_error_message(unique_check)
+
+
+class VersionTokenField(forms.CharField):
+    """Which revision the form was loaded from; bookkeeping, never a change of its own."""
+
+    widget = forms.HiddenInput
+
+    def has_changed(self, initial, data):
+        return False
+
+
+class TrialAdminForm(forms.ModelForm):
+    """Refuses to overwrite a save someone else made while this form was open."""
+
+    loaded_version = VersionTokenField(required=False)
+
+    class Meta:
+        model = Trial
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose the fields
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["loaded_version"] = latest_version_token(self.instance)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not self.instance.pk:
+            return cleaned_data
+        loaded = self.data.get("loaded_version", "")
+        # Lock the trial until this save commits (PostgreSQL), so two saves arriving
+        # together are compared one after the other.
+        Trial.objects.select_for_update().filter(pk=self.instance.pk).exists()
+        current = latest_version_token(self.instance)
+        if loaded != current:
+            # Show the editor the current token, so saving again (after reading what
+            # changed) deliberately keeps their version.
+            self.data = self.data.copy()
+            self.data["loaded_version"] = current
+            raise ValidationError(self.conflict_messages(loaded))
+        return cleaned_data
+
+    def conflict_messages(self, loaded: str) -> list[str]:
+        latest, changes, inline_changes = changes_since(self.instance, loaded)
+        who = (latest.revision.user if latest else None) or gettext("someone else")
+        when = date_format(timezone.localtime(latest.revision.date_created), "DATETIME_FORMAT")
+        messages_ = [
+            gettext(
+                "%(who)s saved this trial at %(when)s, while you were editing it. Nothing "
+                "was saved from your form; everything you typed is still below."
+            )
+            % {"who": who, "when": when}
+        ]
+        if not loaded:
+            messages_.append(
+                gettext(
+                    "There is no record of the version you opened, so their changes cannot "
+                    "be listed: see the trial's history."
+                )
+            )
+        messages_ += [
+            gettext("They changed %(field)s: “%(old)s” → “%(new)s”.")
+            % {"field": change.label, "old": change.old, "new": change.new}
+            for change in changes
+        ]
+        messages_ += [
+            gettext("They %(kind)s the %(model)s “%(name)s”.")
+            % {"kind": change.kind_label, "model": change.model_label, "name": change.name}
+            for change in inline_changes
+        ]
+        messages_.append(
+            gettext(
+                "Compare their changes with yours, then save again to keep what is in your form."
+            )
+        )
+        return messages_

@@ -1,0 +1,454 @@
+"""The trial: what families read about it, and how staff publish and review it."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
+
+from ..ages import MAX_AGE_MONTHS, describe_age_range, format_age
+from ..review import add_months, latest_review_due_by, review_interval_months
+from ..rich_text import EDITOR_CONFIG, sanitize_html
+from .arm import Arm
+from .cancer_type import CancerType
+from .choices import (
+    OPEN_STATUSES,
+    STATUS_REGISTRY_TERMS,
+    ArmStatus,
+    DiseaseSetting,
+    InvestigatorRole,
+    Phase,
+    Publication,
+    Status,
+)
+from .people import Organisation, TrialInvestigator
+
+RICH_TEXT_FIELDS = ("eligibility", "goal", "background", "arms_intro")
+
+
+class TrialQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(publication=Publication.PUBLISHED)
+
+    def in_cancer_types(self, cancer_types):
+        """Trials for any of `cancer_types`: tagged with it; for a group, tagged with one
+        of its types; for a type, also tagged with its whole group (a trial for all solid
+        tumours is a trial for neuroblastoma too)."""
+        ids = {cancer_type.pk for cancer_type in cancer_types}
+        their_groups = {cancer_type.parent_id for cancer_type in cancer_types} - {None}
+        tagged = Trial.cancer_types.through.objects.filter(
+            Q(cancertype_id__in=ids | their_groups) | Q(cancertype__parent_id__in=ids),
+            trial_id=OuterRef("pk"),
+        )
+        return self.filter(Exists(tagged))
+
+    def for_age_months(self, youngest: int, oldest: int | None = None):
+        """Trials whose age range overlaps a child's age, given in months.
+
+        An age given in whole years covers twelve months (a child of "5" may be 5 years
+        and 11 months), so callers pass the span; a trial that could fit is shown.
+        """
+        oldest = youngest if oldest is None else oldest
+        return self.filter(
+            Q(min_age_months__isnull=True) | Q(min_age_months__lte=oldest),
+            Q(max_age_months__isnull=True) | Q(max_age_months__gte=youngest),
+        )
+
+    def open_for_inclusion(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def for_disease_setting(self, setting: str):
+        """Trials for newly diagnosed (or relapsed) children, including those for both."""
+        return self.filter(disease_setting__in=[setting, DiseaseSetting.BOTH])
+
+    def with_open_arm(self):
+        return self.filter(
+            Exists(Arm.objects.filter(trial_id=OuterRef("pk"), status=ArmStatus.OPEN))
+        )
+
+    def search(self, text: str):
+        """Trials matching `text`, annotated with `relevance`: see trials.search."""
+        from ..search import search_trials
+
+        return search_trials(self, text)
+
+    def with_listing_relations(self):
+        """What a result card shows beside the trial's own fields, fetched up front."""
+        return self.select_related("sponsor").prefetch_related(
+            Prefetch("cancer_types", queryset=CancerType.objects.order_by("name"))
+        )
+
+    def with_detail_relations(self):
+        """Everything the trial page shows, fetched up front: one query per relation."""
+        return self.select_related("sponsor", "network").prefetch_related(
+            Prefetch("cancer_types", queryset=CancerType.objects.order_by("name")),
+            "arms",
+            "approvals",
+            "registry_numbers",
+            Prefetch(
+                "investigator_roles",
+                queryset=TrialInvestigator.objects.select_related("investigator"),
+            ),
+        )
+
+    def for_detail(self):
+        return self.published().with_detail_relations()
+
+    def related_to(self, trial: "Trial", limit: int = 4):
+        """Other public trials for the same cancer types (a group's types included), open
+        ones first. Reads `trial.cancer_types` from its prefetch cache when it has one."""
+        cancer_types = list(trial.cancer_types.all())
+        if not cancer_types:
+            return self.none()
+        return (
+            self.published()
+            .in_cancer_types(cancer_types)
+            .exclude(pk=trial.pk)
+            .annotate(
+                open_first=Case(
+                    When(status__in=OPEN_STATUSES, then=Value(0)),
+                    default=Value(1),
+                    output_field=models.IntegerField(),
+                )
+            )
+            .order_by("open_first", "short_name")[:limit]
+        )
+
+    def review_overdue(self, today: datetime.date | None = None):
+        """Never reviewed, or due for review (Trial.next_review_due) today or earlier."""
+        today = today or timezone.localdate()
+        return self.filter(
+            Q(last_reviewed__isnull=True) | Q(last_reviewed__lte=latest_review_due_by(today))
+        )
+
+    def review_due_within(self, days: int, today: datetime.date | None = None):
+        """Not overdue yet, but due within the next `days` days."""
+        today = today or timezone.localdate()
+        return self.filter(
+            last_reviewed__gt=latest_review_due_by(today),
+            last_reviewed__lte=latest_review_due_by(today + datetime.timedelta(days=days)),
+        )
+
+    def review_panel(self, *, user, days: int = 30) -> dict:
+        """What the admin index shows staff: trials overdue for review and those due
+        within `days`, most urgent first. Withdrawn trials need no review. Two queries."""
+        current = self.exclude(publication=Publication.WITHDRAWN)
+        return {
+            "overdue": list(
+                current.review_overdue().order_by(
+                    F("last_reviewed").asc(nulls_first=True), "short_name"
+                )
+            ),
+            "due_soon": list(
+                current.review_due_within(days).order_by("last_reviewed", "short_name")
+            ),
+            "days": days,
+            "user_id": user.pk,
+        }
+
+    def facet_counts(self, field: str) -> dict[str, int]:
+        """How many of these trials have each value of `field` (phase, status ...)."""
+        rows = self.order_by().values(field).annotate(n=Count("pk"))
+        return {row[field]: row["n"] for row in rows}
+
+
+class Trial(models.Model):
+    # Identity
+    short_name = models.CharField(
+        _("short name"), max_length=60, help_text=_("The name the trial is known by, e.g. ESMART.")
+    )
+    subtitle = models.CharField(
+        _("subtitle"),
+        max_length=120,
+        blank=True,
+        help_text=_("Shown beside the short name, e.g. 'different tumor types'."),
+    )
+    official_title = models.TextField(_("official title"))
+    slug = models.SlugField(
+        _("slug"),
+        max_length=80,
+        unique=True,
+        help_text=_("The end of the trial's web address: esmart gives /trials/esmart/."),
+    )
+    summary = models.TextField(
+        _("summary"), help_text=_("One plain-language paragraph shown in the list of trials.")
+    )
+
+    # Who can enter
+    eligibility = ProseEditorField(
+        _("who can enter"),
+        config=EDITOR_CONFIG,
+        sanitize=sanitize_html,
+        help_text=_("In plain language: which children can take part."),
+    )
+    min_age_months = models.PositiveIntegerField(
+        _("minimum age (months)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_AGE_MONTHS)],
+        help_text=_("Leave empty for no lower limit. 6 months = 6, 2 years = 24."),
+    )
+    max_age_months = models.PositiveIntegerField(
+        _("maximum age (months)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_AGE_MONTHS)],
+        help_text=_("Leave empty for no upper limit. 18 years = 216."),
+    )
+    disease_setting = models.CharField(
+        _("disease setting"),
+        max_length=30,
+        choices=DiseaseSetting,
+        default=DiseaseSetting.OTHER,
+    )
+
+    # Goal and background
+    goal = ProseEditorField(_("goal"), blank=True, config=EDITOR_CONFIG, sanitize=sanitize_html)
+    background = ProseEditorField(
+        _("background"), blank=True, config=EDITOR_CONFIG, sanitize=sanitize_html
+    )
+    arms_intro = ProseEditorField(
+        _("introduction to the study arms"),
+        config=EDITOR_CONFIG,
+        sanitize=sanitize_html,
+        blank=True,
+        help_text=_("Shown above the arms, e.g. 'The following arms have started ...'"),
+    )
+
+    # Study details
+    cancer_types = models.ManyToManyField(
+        CancerType, verbose_name=_("cancer types"), related_name="trials", blank=True
+    )
+    phase = models.CharField(_("phase"), max_length=20, choices=Phase)
+    design_note = models.CharField(
+        _("design note"), max_length=120, blank=True, help_text=_("e.g. 'multi arm'")
+    )
+    max_patients_total = models.PositiveIntegerField(
+        _("maximum number of patients"), null=True, blank=True
+    )
+    max_patients_local = models.PositiveIntegerField(
+        _("patients expected at this centre"),
+        null=True,
+        blank=True,
+        help_text=_("Of the maximum number, how many are expected to take part here."),
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    status = models.CharField(
+        _("recruitment status"), max_length=30, choices=Status, default=Status.NOT_YET_RECRUITING
+    )
+    status_note = models.CharField(
+        _("status note"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown to families, e.g. 'This study is momentarily closed for inclusion.'"),
+    )
+    sponsor = models.ForeignKey(
+        Organisation,
+        verbose_name=_("sponsor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sponsored_trials",
+    )
+    network = models.ForeignKey(
+        Organisation,
+        verbose_name=_("initiating network"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="initiated_trials",
+        help_text=_("The collaboration that initiated the trial, e.g. ITCC."),
+    )
+    investigators = models.ManyToManyField(
+        "Investigator",
+        through="TrialInvestigator",
+        verbose_name=_("investigators"),
+        related_name="trials",
+        blank=True,
+    )
+
+    # Page upkeep
+    last_reviewed = models.DateField(
+        _("last reviewed"),
+        null=True,
+        blank=True,
+        help_text=_("When staff last checked this page against the protocol."),
+    )
+    last_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    publication = models.CharField(
+        _("publication"), max_length=20, choices=Publication, default=Publication.DRAFT
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # PostgreSQL full-text search: names (weight A), titles (B) and summary (C), filled in
+    # by a database trigger on every insert and update. Always empty on SQLite.
+    search_document = SearchVectorField(null=True, editable=False)
+
+    objects = TrialQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["short_name"]
+        verbose_name = _("trial")
+        verbose_name_plural = _("trials")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_age_months__isnull=True)
+                | Q(max_age_months__isnull=True)
+                | Q(min_age_months__lte=F("max_age_months")),
+                name="trial_min_age_not_above_max_age",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_patients_local__isnull=True)
+                | Q(max_patients_total__isnull=True)
+                | Q(max_patients_local__lte=F("max_patients_total")),
+                name="trial_local_patients_within_total",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="trial_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["publication", "status"])]
+        permissions = [("publish_trial", _("Can publish and withdraw trials"))]
+
+    def __str__(self):
+        return f"{self.short_name} ({self.subtitle})" if self.subtitle else self.short_name
+
+    def save(self, *args, **kwargs):
+        # Sanitised here too, so imports and scripts cannot store what the editor cannot.
+        for name in RICH_TEXT_FIELDS:
+            setattr(self, name, sanitize_html(getattr(self, name)))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("trials:detail", kwargs={"slug": self.slug})
+
+    def get_preview_url(self):
+        return reverse("trials:preview", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if not sanitize_html(self.eligibility):
+            errors["eligibility"] = _(
+                "Say who can enter this trial: the text is empty once unsafe or empty "
+                "formatting is removed."
+            )
+        if (
+            self.min_age_months is not None
+            and self.max_age_months is not None
+            and self.min_age_months > self.max_age_months
+        ):
+            errors["max_age_months"] = _(
+                "The maximum age (%(max)s) is below the minimum age (%(min)s)."
+            ) % {"max": format_age(self.max_age_months), "min": format_age(self.min_age_months)}
+        if (
+            self.max_patients_local is not None
+            and self.max_patients_total is not None
+            and self.max_patients_local > self.max_patients_total
+        ):
+            errors["max_patients_local"] = _(
+                "Patients expected at this centre (%(local)d) cannot exceed the maximum number "
+                "of patients (%(total)d)."
+            ) % {"local": self.max_patients_local, "total": self.max_patients_total}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The end date is before the start date.")
+        if errors:
+            raise ValidationError(errors)
+
+    # Publishing and review ----------------------------------------------------------
+
+    @property
+    def is_public(self) -> bool:
+        return self.publication == Publication.PUBLISHED
+
+    def publish(self, *, user) -> None:
+        self.publication = Publication.PUBLISHED
+        self.published_at = timezone.now()
+        self.published_by = user
+        self.save()
+
+    def withdraw(self, *, user) -> None:
+        self.publication = Publication.WITHDRAWN
+        self.withdrawn_at = timezone.now()
+        self.withdrawn_by = user
+        self.save()
+
+    def mark_reviewed(self, *, user, on: datetime.date | None = None) -> None:
+        self.last_reviewed = on or timezone.localdate()
+        self.last_reviewed_by = user
+        self.save()
+
+    @property
+    def next_review_due(self) -> datetime.date | None:
+        if self.last_reviewed is None:
+            return None
+        return add_months(self.last_reviewed, review_interval_months())
+
+    @property
+    def is_review_overdue(self) -> bool:
+        due = self.next_review_due
+        return due is None or due <= timezone.localdate()
+
+    @property
+    def age_range_display(self) -> str:
+        return describe_age_range(self.min_age_months, self.max_age_months)
+
+    @property
+    def status_registry_term(self) -> str:
+        return STATUS_REGISTRY_TERMS[Status(self.status)]
+
+    @property
+    def is_open(self) -> bool:
+        return Status(self.status).is_open
+
+    @property
+    def local_principal_investigators(self):
+        """From the prefetched roles: no query when the trial came from for_detail()."""
+        return [
+            role
+            for role in self.investigator_roles.all()
+            if role.role == InvestigatorRole.LOCAL_PRINCIPAL_INVESTIGATOR
+        ]
+
+    @property
+    def other_investigators(self):
+        return [
+            role
+            for role in self.investigator_roles.all()
+            if role.role != InvestigatorRole.LOCAL_PRINCIPAL_INVESTIGATOR
+        ]
