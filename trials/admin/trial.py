@@ -24,6 +24,7 @@ from ..models import (
     Trial,
     TrialInvestigator,
 )
+from ..signals import announce_public_change
 from .filters import CancerTypeListFilter, ReviewDueFilter
 from .forms import RegistryNumberForm, RegistryNumberFormSet, TrialAdminForm
 
@@ -225,6 +226,22 @@ class TrialAdmin(VersionAdmin):
         else:
             # One save, one revision: the edits and the publication or review together.
             self.apply_action(obj, action, user=request.user)
+        if obj.is_public and action not in {"publish", "withdraw"}:
+            announce_public_change(obj.pk, reason="changed")
+
+    def delete_model(self, request, obj):
+        was_public, pk = obj.is_public, obj.pk
+        super().delete_model(request, obj)
+        if was_public:
+            announce_public_change(pk, reason="deleted")
+
+    def delete_queryset(self, request, queryset):
+        public_ids = list(
+            queryset.filter(publication=Publication.PUBLISHED).values_list("pk", flat=True)
+        )
+        super().delete_queryset(request, queryset)
+        for pk in public_ids:
+            announce_public_change(pk, reason="deleted")
 
     def log_change(self, request, obj, message):
         entry = super().log_change(request, obj, message)

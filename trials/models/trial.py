@@ -16,6 +16,7 @@ from django_prose_editor.fields import ProseEditorField
 from ..ages import MAX_AGE_MONTHS, describe_age_range, format_age
 from ..review import add_months, latest_review_due_by, review_interval_months
 from ..rich_text import EDITOR_CONFIG, sanitize_html
+from ..signals import announce_public_change
 from .arm import Arm
 from .cancer_type import CancerType
 from .choices import (
@@ -401,12 +402,14 @@ class Trial(models.Model):
         self.published_at = timezone.now()
         self.published_by = user
         self.save()
+        announce_public_change(self.pk, reason="published")
 
     def withdraw(self, *, user) -> None:
         self.publication = Publication.WITHDRAWN
         self.withdrawn_at = timezone.now()
         self.withdrawn_by = user
         self.save()
+        announce_public_change(self.pk, reason="withdrawn")
 
     def mark_reviewed(self, *, user, on: datetime.date | None = None) -> None:
         self.last_reviewed = on or timezone.localdate()
