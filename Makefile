@@ -5,12 +5,13 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test install check-python lint format demo
+.PHONY: help run test install env check-python lint format demo
 
 help:
 	@echo "make run    - install, migrate, load demo trials, serve http://127.0.0.1:$(PORT)/"
 	@echo "make test   - install and run every test (SQLite, or PostgreSQL if DATABASE_URL is set)"
 	@echo "make lint   - ruff check and format check"
+	@echo "make env    - write .env for local development (development mode, a new secret key)"
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null || { \
@@ -31,14 +32,23 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: check-python $(VENV)/.installed
 
-run: install
+# Settings fail closed (production mode, no key) unless told otherwise. For local use the
+# settings read this git-ignored file: development mode and a key made for this checkout.
+# Never overwritten; delete it to make a new key. Real environment variables win over it.
+.env: | $(BIN)/python
+	@$(BIN)/python -c 'import secrets; print("# Local development only (written by make). Production sets real environment variables.\nDJANGO_DEBUG=1\nDJANGO_SECRET_KEY=" + secrets.token_urlsafe(50))' > $@
+	@echo "Wrote .env: development mode with a generated secret key."
+
+env: .env
+
+run: install .env
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo_trials
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Tests run on every core (pytest-xdist); PYTEST_ARGS="-n0 -x" for one process.
 PYTEST_ARGS ?= -n auto
-test: install
+test: install .env
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -4,6 +4,19 @@ from django.test import Client
 from tests import factories
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """SQLite tests use a database file (one per xdist worker), not shared memory: with
+    the settings' WAL and IMMEDIATE transactions, as production SQLite runs, and with
+    real locking between threads (tests/test_concurrent_saves.py)."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        path = tmp_path_factory.mktemp("sqlite") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(path)
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     # A fast hasher: creating staff users should not dominate the suite's run time.
@@ -13,6 +26,11 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # The policy production enforces, enforced here too (development only reports).
+    settings.SECURE_CSP = settings.CONTENT_SECURITY_POLICY
+    settings.SECURE_CSP_REPORT_ONLY = {}
+    # Two-factor sign-in is off unless a test turns it on (tests/test_two_factor.py).
+    settings.TRIALPORTAL_REQUIRE_2FA = False
 
 
 @pytest.fixture

@@ -1,5 +1,87 @@
+import logging
+import re
+import time
+import uuid
+
+from django.conf import settings
 from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext as _
+
+from .logs import request_id_var
+
+access_log = logging.getLogger("trialportal.access")
+
+# An id from the proxy in front is kept, so its log and ours can be joined; anything
+# else (too long, odd characters that could forge log lines) is replaced by our own.
+SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{7,127}", re.ASCII)
+
+
+class RequestIDMiddleware:
+    """Give each request an id (X-Request-ID, sent back in the response) that every log
+    line written while handling it carries, and write one access-log line per request:
+    method, path without the query string, status and duration."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request.id = incoming if SANE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        token = request_id_var.set(request.id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = request.id
+            access_log.info(
+                "%s %s %s",
+                request.method,
+                request.path,
+                response.status_code,
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
+            return response
+        finally:
+            request_id_var.reset(token)
+
+
+class SlidingSessionMiddleware:
+    """A staff session ends SESSION_COOKIE_AGE after its last use, not after login.
+
+    Each request that uses the session moves the end forward, but the session is saved
+    for that at most every few minutes, so the admin does not write on every click.
+    """
+
+    REFRESH_AFTER_SECONDS = 5 * 60
+    KEY = "_refreshed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or not session.accessed or session.is_empty():
+            return response
+        if time.time() - session.get(self.KEY, 0) >= min(
+            self.REFRESH_AFTER_SECONDS, settings.SESSION_COOKIE_AGE
+        ):
+            mark_session_used(session)  # modified: SessionMiddleware saves it, resends the cookie
+        return response
+
+
+def mark_session_used(session) -> None:
+    session[SlidingSessionMiddleware.KEY] = int(time.time())
+
+
+def mark_session_used_at_login(sender, request, user, **kwargs) -> None:
+    """Signing in is a use: the session is being saved anyway (user_logged_in receiver)."""
+    if hasattr(request, "session"):
+        mark_session_used(request.session)
 
 
 class RejectNulCharactersMiddleware:

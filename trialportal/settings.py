@@ -1,17 +1,36 @@
 """Trialportal settings: one module, configured by environment variables.
 
-Local use needs nothing set (SQLite, DEBUG on). Production sets DJANGO_DEBUG=0,
-DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL.
+Fails closed: with nothing set this is production mode, which refuses to start without
+DJANGO_SECRET_KEY, DATABASE_URL and DJANGO_ALLOWED_HOSTS. Local development reads a
+git-ignored `.env` that `make run` (or `make env`) writes: development mode and a key
+generated for that checkout. Real environment variables always win over the file.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def read_env_file(path: Path) -> None:
+    """Put the file's KEY=VALUE lines into os.environ, without overriding what is set."""
+    if not path.is_file():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        name, value = line.split("=", 1)
+        os.environ.setdefault(name.strip(), value.strip().strip("'\""))
+
+
+read_env_file(Path(os.environ.get("TRIALPORTAL_ENV_FILE", BASE_DIR / ".env")))
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -21,20 +40,38 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+def require(name: str, why: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(
+            f"{name} is not set. {why} For local development run `make run` (or `make env`), "
+            "which writes a .env with development mode and a generated secret key."
+        )
+    return value
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("Set DJANGO_SECRET_KEY when DJANGO_DEBUG is off.")
-    # Local development only: never used with DEBUG off.
-    SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105
 
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
+DEBUG = env_bool("DJANGO_DEBUG", False)
+
+# Never a known key, not even in development: .env holds one generated per checkout.
+SECRET_KEY = require("DJANGO_SECRET_KEY", "It signs sessions and password-reset links.")
+
+if not DEBUG:
+    require("DJANGO_ALLOWED_HOSTS", "Production answers only the host names listed there.")
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -48,14 +85,25 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     # Full-text search fields and lookups; harmless on SQLite, where search degrades.
     "django.contrib.postgres",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_filters",
     "django_prose_editor",
     "reversion",
+    "trialportal.apps.TrialportalConfig",
     "trials",
 ]
 
 MIDDLEWARE = [
+    # Probes first: they must answer whatever the Host header, without a redirect to
+    # HTTPS, a session or an access-log line.
+    "trialportal.health.HealthCheckMiddleware",
+    "trialportal.middleware.RequestIDMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "trialportal.middleware.RejectNulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -63,8 +111,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "trialportal.middleware.SlidingSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the login page's message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "trialportal.urls"
@@ -77,6 +129,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "trials.context_processors.centre",
@@ -87,16 +140,66 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "trialportal.wsgi.application"
 
-# SQLite is the embedded default; DATABASE_URL=postgres://... selects PostgreSQL.
+# Databases ---------------------------------------------------------------------------
+
+# SQLite is the embedded default for development; production names its database.
+if DEBUG:
+    DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+else:
+    DATABASE_URL = require(
+        "DATABASE_URL", "Production needs an explicit database, e.g. postgres://user@host/name."
+    )
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        # A connection that died while idle (database restarted) is replaced, so the
+        # site recovers by itself after an outage.
         conn_health_checks=True,
     )
 }
+# Seconds to wait for a connection, and for one statement, before giving up: a database
+# that is down or hanging gives a quick "try again" page instead of stuck workers.
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 15)
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's advice for SQLite behind a web server: writers take the lock when their
+    # transaction starts and wait for each other (up to `timeout` seconds) instead of
+    # failing with "database is locked"; WAL lets pages be read while someone saves.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": DATABASE_STATEMENT_TIMEOUT,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+            "options": f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}",
+        }
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# One cache shared by every app server when REDIS_URL is set (scaling out); otherwise
+# each process keeps its own in memory.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+
+# Staff accounts ----------------------------------------------------------------------
+
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a login while the username and address are locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -105,6 +208,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# A staff session ends after a working day without a request (sliding: each use
+# extends it, see SlidingSessionMiddleware), not Django's two weeks.
+TRIALPORTAL_SESSION_IDLE_HOURS = env_int("TRIALPORTAL_SESSION_IDLE_HOURS", 8)
+SESSION_COOKIE_AGE = TRIALPORTAL_SESSION_IDLE_HOURS * 60 * 60
+
+# Brute force: after a few wrong passwords for one username from one address, that
+# pair is refused for a while; a right password during the lockout is refused too.
+AXES_FAILURE_LIMIT = env_int("TRIALPORTAL_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("TRIALPORTAL_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_RETRY_AFTER_HEADER = True
+AXES_LOCKOUT_CALLABLE = "trialportal.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "trialportal.lockout.client_ip"
+# Addresses of the reverse proxies whose X-Forwarded-For is believed (comma-separated
+# IPs or networks). Nobody by default: the client is the connection's address.
+TRIALPORTAL_TRUSTED_PROXIES = env_list("TRIALPORTAL_TRUSTED_PROXIES")
+
+# Two-factor authentication (TOTP with recovery codes) for publishers and superusers;
+# editors may turn it on. Off in development, so a newcomer's createsuperuser account
+# opens the admin without a phone.
+TRIALPORTAL_REQUIRE_2FA = env_bool("TRIALPORTAL_REQUIRE_2FA", not DEBUG)
+OTP_TOTP_ISSUER = os.environ.get("TRIALPORTAL_2FA_ISSUER", "Trialportal")
+
+# Internationalisation ----------------------------------------------------------------
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -112,6 +241,8 @@ TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Europe/Amsterdam")
 USE_I18N = True
 FORMAT_MODULE_PATH = ["trialportal.formats"]
 USE_TZ = True
+
+# Static files ------------------------------------------------------------------------
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -127,26 +258,98 @@ STORAGES = {
     },
 }
 
+# The centre ----------------------------------------------------------------------------
+
 # The centre whose trials these are: shown in the header, the "expected at this
 # centre" figure and the disclaimer.
 TRIALPORTAL_CENTRE_NAME = os.environ.get("TRIALPORTAL_CENTRE_NAME", "Princess Máxima Center")
 TRIALPORTAL_CENTRE_COUNTRY = os.environ.get("TRIALPORTAL_CENTRE_COUNTRY", "the Netherlands")
-TRIALPORTAL_PAGE_SIZE = int(os.environ.get("TRIALPORTAL_PAGE_SIZE", "20"))
+TRIALPORTAL_PAGE_SIZE = env_int("TRIALPORTAL_PAGE_SIZE", 20)
 # How often staff must re-check a trial page against the protocol.
-TRIALPORTAL_REVIEW_INTERVAL_MONTHS = int(os.environ.get("TRIALPORTAL_REVIEW_INTERVAL_MONTHS", "6"))
+TRIALPORTAL_REVIEW_INTERVAL_MONTHS = env_int("TRIALPORTAL_REVIEW_INTERVAL_MONTHS", 6)
+
+# Browser security --------------------------------------------------------------------
+
+# No inline script or style anywhere. Public pages carry no nonce (they use none, so the
+# header is the same for everyone and whole pages can be cached); the admin's own
+# templates, and the rich-text editor's import map, get a per-response nonce.
+CONTENT_SECURITY_POLICY = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+if DEBUG:
+    # Django's own debug pages style themselves inline: report, do not block, locally.
+    SECURE_CSP_REPORT_ONLY = CONTENT_SECURITY_POLICY
+else:
+    SECURE_CSP = CONTENT_SECURITY_POLICY
+
+# No page needs a camera, a microphone, a location or a payment.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    ]
+}
+
+CSRF_FAILURE_VIEW = "trialportal.errors.csrf_failure"
 
 if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # HTTPS is terminated by the proxy in front; gunicorn believes its X-Forwarded-Proto
+    # only from TRIALPORTAL_TRUSTED_PROXIES (gunicorn.conf.py), so no proxy header here.
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# Logging -------------------------------------------------------------------------------
+
+# One JSON object per line on stdout (production), with the request id; readable text
+# in development. DJANGO_LOG_FORMAT=json|text chooses.
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "trialportal.logs.RequestIDFilter"}},
+    "formatters": {
+        "json": {"()": "trialportal.logs.JSONFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # The access log is ours (trialportal.access); runserver's would repeat it.
+        "django.server": {"level": "WARNING"},
+        # axes logs every attempt with the username and address; lockouts reach the
+        # audit log without them.
+        "axes": {"level": "WARNING"},
+    },
 }

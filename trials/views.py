@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Page, Paginator
 from django.http import Http404
@@ -122,6 +123,9 @@ def trial_preview(request, slug):
         return redirect_to_login(request.get_full_path(), reverse("admin:login"))
     if not (request.user.is_staff and request.user.has_perm("trials.view_trial")):
         raise Http404
+    if not admin.site.has_permission(request):
+        # Signed in, but the two-factor step is still to do: the admin login leads there.
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
     trial = get_object_or_404(Trial.objects.with_detail_relations(), slug=slug)
     response = render_trial_page(request, trial, preview=True)
     response["X-Robots-Tag"] = "noindex, nofollow"

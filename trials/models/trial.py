@@ -1,12 +1,13 @@
 """The trial: what families read about it, and how staff publish and review it."""
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +33,8 @@ from .choices import (
 from .people import Organisation, TrialInvestigator
 
 RICH_TEXT_FIELDS = ("eligibility", "goal", "background", "arms_intro")
+
+audit_log = logging.getLogger("trialportal.audit")
 
 
 class TrialQuerySet(models.QuerySet):
@@ -403,6 +406,7 @@ class Trial(models.Model):
         self.published_by = user
         self.save()
         announce_public_change(self.pk, reason="published")
+        self.audit("publish", user=user)
 
     def withdraw(self, *, user) -> None:
         self.publication = Publication.WITHDRAWN
@@ -410,6 +414,18 @@ class Trial(models.Model):
         self.withdrawn_by = user
         self.save()
         announce_public_change(self.pk, reason="withdrawn")
+        self.audit("withdraw", user=user)
+
+    def audit(self, event: str, *, user) -> None:
+        """An audit-log line, once the change is committed: who (by id) did what to which
+        trial; never names."""
+        extra = {
+            "event": event,
+            "user_id": user.pk if user else None,
+            "object_type": "trial",
+            "object_id": self.pk,
+        }
+        transaction.on_commit(lambda: audit_log.info(event, extra=extra))
 
     def mark_reviewed(self, *, user, on: datetime.date | None = None) -> None:
         self.last_reviewed = on or timezone.localdate()
