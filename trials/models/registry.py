@@ -1,6 +1,7 @@
 """Registry numbers (EudraCT, EU CT, NCT, ISRCTN): their formats and where they link."""
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -8,11 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import Registry
 
+# ASCII digits only (Python's \d also accepts "٠" or "０", which no registry issues), and
+# anchored with \A...\Z ("$" would let a trailing newline through).
 REGISTRY_FORMATS = {
-    Registry.EUDRACT: (re.compile(r"^\d{4}-\d{6}-\d{2}$"), "2016-000133-40"),
-    Registry.EU_CT: (re.compile(r"^\d{4}-\d{6}-\d{2}-\d{2}$"), "2024-514791-40-00"),
-    Registry.NCT: (re.compile(r"^NCT\d{8}$"), "NCT02813135"),
-    Registry.ISRCTN: (re.compile(r"^ISRCTN\d{8}$"), "ISRCTN12345678"),
+    Registry.EUDRACT: (re.compile(r"\A[0-9]{4}-[0-9]{6}-[0-9]{2}\Z"), "2016-000133-40"),
+    Registry.EU_CT: (re.compile(r"\A[0-9]{4}-[0-9]{6}-[0-9]{2}-[0-9]{2}\Z"), "2024-514791-40-00"),
+    Registry.NCT: (re.compile(r"\ANCT[0-9]{8}\Z"), "NCT02813135"),
+    Registry.ISRCTN: (re.compile(r"\AISRCTN[0-9]{8}\Z"), "ISRCTN12345678"),
 }
 
 REGISTRY_URLS = {
@@ -23,9 +26,18 @@ REGISTRY_URLS = {
 }
 
 
+# Dashes a word processor or another keyboard puts where the registry has a hyphen.
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"), "-")
+
+
 def normalise_registry_value(registry: str, value: str) -> str:
-    """Strip spaces; registries with letter prefixes are upper-case."""
-    value = re.sub(r"\s+", "", value or "")
+    """The number as the registry writes it, whatever was pasted: full-width and other
+    compatibility characters folded (NFKC: "ＮＣＴ" is NCT), decimal digits of any script
+    as ASCII digits, dashes as hyphens, no spaces; letter prefixes upper-case. Anything
+    still not ASCII is left for validation to refuse."""
+    value = unicodedata.normalize("NFKC", value or "")
+    value = "".join(str(unicodedata.decimal(char)) if char.isdecimal() else char for char in value)
+    value = re.sub(r"\s+", "", value.translate(_DASHES))
     if registry in {Registry.NCT, Registry.ISRCTN}:
         value = value.upper()
     return value
@@ -59,7 +71,7 @@ class RegistryNumber(models.Model):
         if self.registry not in REGISTRY_FORMATS:
             return
         pattern, example = REGISTRY_FORMATS[Registry(self.registry)]
-        if not pattern.match(self.value):
+        if not pattern.fullmatch(self.value):
             raise ValidationError(
                 {
                     "value": _(
