@@ -21,6 +21,7 @@ class Approval(models.Model):
     note = ProseEditorField(
         _("note for families"),
         blank=True,
+        max_length=5000,
         config=EDITOR_CONFIG,
         sanitize=sanitize_html,
         help_text=_("e.g. 'This committee has decided that it is justified to ask patients ...'"),

@@ -20,7 +20,7 @@ class Arm(models.Model):
         blank=True,
         help_text=_("e.g. 'CDK4/6 pathway alterations'"),
     )
-    description = models.TextField(_("short description"), blank=True)
+    description = models.TextField(_("short description"), blank=True, max_length=2000)
     status = models.CharField(
         _("status"), max_length=20, choices=ArmStatus, default=ArmStatus.PLANNED
     )

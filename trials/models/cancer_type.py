@@ -78,6 +78,7 @@ class CancerType(models.Model):
     description = ProseEditorField(
         _("description"),
         blank=True,
+        max_length=5000,
         config=EDITOR_CONFIG,
         sanitize=sanitize_html,
         help_text=_("A short plain-language description for families."),

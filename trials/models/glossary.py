@@ -31,6 +31,7 @@ class GlossaryTerm(models.Model):
     )
     explanation = ProseEditorField(
         _("explanation"),
+        max_length=3000,
         config=EDITOR_CONFIG,
         sanitize=sanitize_html,
         help_text=_("Two or three plain sentences."),

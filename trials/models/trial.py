@@ -174,7 +174,10 @@ class Trial(models.Model):
         blank=True,
         help_text=_("Shown beside the short name, e.g. 'different tumor types'."),
     )
-    official_title = models.TextField(_("official title"))
+    # Text limits: ClinicalTrials.gov's own where it has one (titles 600, summaries
+    # 5,000, eligibility 20,000 and descriptions 32,000 characters), plus room for the
+    # rich-text markup; enforced by every form, the admin's included.
+    official_title = models.TextField(_("official title"), max_length=600)
     slug = models.SlugField(
         _("slug"),
         max_length=80,
@@ -182,12 +185,15 @@ class Trial(models.Model):
         help_text=_("The end of the trial's web address: esmart gives /trials/esmart/."),
     )
     summary = models.TextField(
-        _("summary"), help_text=_("One plain-language paragraph shown in the list of trials.")
+        _("summary"),
+        max_length=5000,
+        help_text=_("One plain-language paragraph shown in the list of trials."),
     )
 
     # Who can enter
     eligibility = ProseEditorField(
         _("who can enter"),
+        max_length=30000,
         config=EDITOR_CONFIG,
         sanitize=sanitize_html,
         help_text=_("In plain language: which children can take part."),
@@ -214,12 +220,15 @@ class Trial(models.Model):
     )
 
     # Goal and background
-    goal = ProseEditorField(_("goal"), blank=True, config=EDITOR_CONFIG, sanitize=sanitize_html)
+    goal = ProseEditorField(
+        _("goal"), blank=True, max_length=10000, config=EDITOR_CONFIG, sanitize=sanitize_html
+    )
     background = ProseEditorField(
-        _("background"), blank=True, config=EDITOR_CONFIG, sanitize=sanitize_html
+        _("background"), blank=True, max_length=40000, config=EDITOR_CONFIG, sanitize=sanitize_html
     )
     arms_intro = ProseEditorField(
         _("introduction to the study arms"),
+        max_length=5000,
         config=EDITOR_CONFIG,
         sanitize=sanitize_html,
         blank=True,
