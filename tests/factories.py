@@ -100,3 +100,12 @@ class RegistryNumberFactory(factory.django.DjangoModelFactory):
     trial = factory.SubFactory(TrialFactory)
     registry = models.Registry.NCT
     value = factory.Sequence(lambda n: f"NCT{n:08d}")
+
+
+class GlossaryTermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.GlossaryTerm
+
+    term = factory.Sequence(lambda n: f"term {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.term))
+    explanation = "<p>Two or three plain sentences.</p>"
