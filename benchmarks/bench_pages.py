@@ -127,6 +127,9 @@ def configure_environment(database_url: str) -> None:
     os.environ["DJANGO_SECRET_KEY"] = "benchmark-only-" + "x" * 50
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
     os.environ.setdefault("DJANGO_LOG_LEVEL", "ERROR")
+    # The admin pages are timed, not the two-factor sign-in in front of them.
+    os.environ["TRIALPORTAL_REQUIRE_2FA"] = "0"
+    os.environ["TRIALPORTAL_ENV_FILE"] = os.devnull  # not the checkout's development .env
     # Without collectstatic there is no STATIC_ROOT for whitenoise to scan.
     warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
     sys.path.insert(0, str(BASE_DIR))
