@@ -116,7 +116,8 @@ def run_wrk(args, url: str) -> dict:
             f"--threads={args.wrk_threads}",
             f"--connections={args.connections}",
             f"--duration={args.duration}s",
-            "--timeout=10s",
+            # A request is an error if it takes longer than gunicorn's own timeout.
+            "--timeout=30s",
             "--latency",
             "--header=X-Forwarded-Proto: https",
             url,
