@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class TrialsConfig(AppConfig):
     name = "trials"
     verbose_name = _("Clinical trials")
+
+    def ready(self):
+        from . import events  # noqa: F401  (records status changes from the signal)

@@ -22,3 +22,9 @@ def announce_public_change(trial_id: int, *, reason: str) -> None:
     transaction.on_commit(
         lambda: public_trial_changed.send(sender=None, trial_id=trial_id, reason=reason)
     )
+
+
+# Sent after commit when trials.events recorded TrialEvents for a public change (a trial
+# published, opened or closed for inclusion; an arm opened or closed). Keyword argument:
+# `events`, the new TrialEvent rows. Listeners: "email me when this changes".
+trial_events_recorded = Signal()

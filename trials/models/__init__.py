@@ -20,6 +20,7 @@ from .choices import (
     Registry,
     Status,
 )
+from .event import PublicTrialState, TrialEvent, TrialEventKind, TrialEventQuerySet
 from .glossary import GlossaryTerm, GlossaryTermQuerySet
 from .people import Investigator, Organisation, TrialInvestigator
 from .registry import (
@@ -50,10 +51,14 @@ __all__ = [
     "Organisation",
     "Phase",
     "Publication",
+    "PublicTrialState",
     "Registry",
     "RegistryNumber",
     "Status",
     "Trial",
+    "TrialEvent",
+    "TrialEventKind",
+    "TrialEventQuerySet",
     "TrialInvestigator",
     "TrialQuerySet",
     "arrange_in_groups",

@@ -83,6 +83,8 @@ class CancerType(models.Model):
         sanitize=sanitize_html,
         help_text=_("A short plain-language description for families."),
     )
+    # When the page's own text last changed: sitemaps and conditional GET read it.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = CancerTypeQuerySet.as_manager()
 

@@ -37,6 +37,8 @@ class GlossaryTerm(models.Model):
         help_text=_("Two or three plain sentences."),
     )
     order = models.PositiveIntegerField(_("order"), default=0)
+    # Trial pages and the glossary show the explanation: their freshness depends on it.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = GlossaryTermQuerySet.as_manager()
 

@@ -23,6 +23,8 @@ class Organisation(models.Model):
         ),
     )
     website = models.URLField(_("website"), blank=True)
+    # Trial pages name sponsors and networks: their freshness depends on this too.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["name"]
@@ -37,6 +39,7 @@ class Investigator(models.Model):
     title = models.CharField(_("title"), max_length=30, blank=True, help_text=_("Dr., Prof."))
     name = models.CharField(_("name"), max_length=150)
     specialty = models.CharField(_("specialty or department"), max_length=150, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["name"]

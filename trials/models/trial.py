@@ -2,6 +2,7 @@
 
 import datetime
 import logging
+import re
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -11,6 +12,7 @@ from django.db import models, transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
@@ -356,7 +358,11 @@ class Trial(models.Model):
                 name="trial_ends_after_start",
             ),
         ]
-        indexes = [models.Index(fields=["publication", "status"])]
+        indexes = [
+            models.Index(fields=["publication", "status"]),
+            # "Newest changes first" (feeds, the finder's sort) and the site's freshness.
+            models.Index(fields=["updated_at"]),
+        ]
         permissions = [("publish_trial", _("Can publish and withdraw trials"))]
 
     def __str__(self):
@@ -451,6 +457,12 @@ class Trial(models.Model):
     def is_review_overdue(self) -> bool:
         due = self.next_review_due
         return due is None or due <= timezone.localdate()
+
+    @property
+    def one_line_summary(self) -> str:
+        """The summary's first sentence, for link previews and feeds."""
+        first = re.split(r"(?<=[.!?])\s", self.summary.strip(), maxsplit=1)[0]
+        return Truncator(first).chars(200)
 
     @property
     def age_range_display(self) -> str:
