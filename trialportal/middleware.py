@@ -4,7 +4,7 @@ import time
 import uuid
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
 from .logs import request_id_var
@@ -99,8 +99,11 @@ class RejectNulCharactersMiddleware:
         if "\x00" in request.META.get("QUERY_STRING", "") or any(
             "\x00" in value for values in request.GET.lists() for value in values[1]
         ):
+            message = _("This address contains a character we cannot read.")
+            if request.path.startswith("/api/"):  # the API answers in JSON, always
+                return JsonResponse({"detail": message}, status=400)
             return HttpResponseBadRequest(
-                _("This address contains a character we cannot read."),
+                message,
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)

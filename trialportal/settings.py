@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     # Full-text search fields and lookups; harmless on SQLite, where search degrades.
     "django.contrib.postgres",
     "axes",
@@ -93,6 +94,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "reversion",
     "trialportal.apps.TrialportalConfig",
+    "corsheaders",
     "trials",
 ]
 
@@ -105,6 +107,7 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "trialportal.middleware.RejectNulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -312,6 +315,13 @@ PERMISSIONS_POLICY = {
 }
 
 CSRF_FAILURE_VIEW = "trialportal.errors.csrf_failure"
+
+# The public API (/api/) may be read from any web page: GET only, no cookies.
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "accept-language", "if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
 
 if not DEBUG:
     # HTTPS is terminated by the proxy in front; gunicorn believes its X-Forwarded-Proto

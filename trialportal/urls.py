@@ -1,9 +1,27 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.generic import RedirectView
+
+from trials.api import api, api_docs
+from trials.freshness import conditional_public
+from trials.sitemaps import SITEMAPS
+
+from .views import robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path(
+        "sitemap.xml",
+        conditional_public(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
+    path("api/", RedirectView.as_view(pattern_name="api_docs"), name="api_root"),
+    path("api/v1/docs/", api_docs, name="api_docs"),
+    path("api/v1/", api.urls),
     path("", include("trials.urls")),
 ]
 

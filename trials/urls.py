@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
+from .freshness import conditional_public
 
 app_name = "trials"
 
@@ -11,4 +12,11 @@ urlpatterns = [
     path("trials/<slug:slug>/preview/", views.trial_preview, name="preview"),
     path("cancer-types/<slug:slug>/", views.cancer_type_detail, name="cancer_type"),
     path("glossary/", views.glossary, name="glossary"),
+    path("feed/", conditional_public(feeds.TrialsFeed()), name="feed"),
+    path("feed/changes/", conditional_public(feeds.StatusChangesFeed()), name="feed_changes"),
+    path(
+        "feed/cancer-types/<slug:slug>/",
+        conditional_public(feeds.CancerTypeFeed()),
+        name="feed_cancer_type",
+    ),
 ]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from .filters import TrialFilter
+from .freshness import conditional_public
 from .models import CancerType, GlossaryTerm, Trial, count_trials_by_cancer_type
 
 # Sent by static/js/finder.js: answer with just the finder fragment, not the whole page.
@@ -111,6 +112,7 @@ def render_trial_page(request, trial, *, preview: bool = False):
     return render(request, "trials/trial_detail.html", context)
 
 
+@conditional_public
 def trial_detail(request, slug):
     trial = get_object_or_404(Trial.objects.for_detail(), slug=slug)
     return render_trial_page(request, trial)

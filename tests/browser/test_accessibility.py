@@ -24,6 +24,7 @@ PAGES = {
     "trial page": "/trials/esmart/",
     "cancer type page": "/cancer-types/solid-tumors/",
     "glossary": "/glossary/",
+    "API docs": "/api/v1/docs/",
 }
 
 

@@ -1,0 +1,102 @@
+"""Conditional GET for the public pages, feeds and API: an ETag and Last-Modified that cost
+one small query, so a client that already has the current answer gets a 304.
+
+They are site-wide: any change to public content (a trial, its arms or approvals through
+the trial form, a cancer type, a glossary word, an organisation, an investigator), a
+deleted row (the counts) or a new release of the code changes every page's validators.
+Coarse, but never stale, and cheap enough to compute on every request."""
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+from functools import wraps
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import DateTimeField
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import condition
+
+from .models import CancerType, GlossaryTerm, Investigator, Organisation, Publication, Trial
+
+# Pages change when the code does: a restart (a release) starts new validators.
+RELEASED_AT = timezone.now().replace(microsecond=0)
+STAMPED_MODELS = (Trial, CancerType, GlossaryTerm, Organisation, Investigator)
+
+
+@dataclass(frozen=True)
+class ContentStamp:
+    fingerprint: str
+    last_modified: datetime.datetime
+
+
+def _stamp_sql() -> tuple[str, list]:
+    quote = connection.ops.quote_name
+    parts = []
+    for model in STAMPED_MODELS:
+        table = quote(model._meta.db_table)
+        parts.append(f"(SELECT MAX({quote('updated_at')}) FROM {table})")
+        parts.append(f"(SELECT COUNT(*) FROM {table})")
+    trials = quote(Trial._meta.db_table)
+    parts.append(f"(SELECT COUNT(*) FROM {trials} WHERE {quote('publication')} = %s)")
+    return "SELECT " + ", ".join(parts), [Publication.PUBLISHED]
+
+
+def _as_datetime(value) -> datetime.datetime | None:
+    # PostgreSQL gives aware datetimes; SQLite gives text in UTC.
+    if value is None or isinstance(value, datetime.datetime):
+        return value
+    parsed = DateTimeField().to_python(value)
+    return timezone.make_aware(parsed, datetime.UTC) if timezone.is_naive(parsed) else parsed
+
+
+def content_stamp(request=None) -> ContentStamp:
+    """The state of all public content, read once per request (one query)."""
+    cached = getattr(request, "_content_stamp", None)
+    if cached is not None:
+        return cached
+    sql, params = _stamp_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    changed = [_as_datetime(value) for value in row[0:-1:2]]
+    newest = max([RELEASED_AT, *(value for value in changed if value is not None)])
+    stamp = ContentStamp(fingerprint="|".join(str(value) for value in row), last_modified=newest)
+    if request is not None:
+        request._content_stamp = stamp
+    return stamp
+
+
+def public_etag(request, *args, **kwargs) -> str:
+    """Same content, same language, same address, same CSRF cookie (pages with a form
+    carry a token tied to it): same ETag."""
+    parts = [
+        RELEASED_AT.isoformat(),
+        content_stamp(request).fingerprint,
+        translation.get_language() or "",
+        request.get_full_path(),
+        request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
+    ]
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def public_last_modified(request, *args, **kwargs) -> datetime.datetime:
+    return content_stamp(request).last_modified
+
+
+_conditional = condition(etag_func=public_etag, last_modified_func=public_last_modified)
+
+
+def conditional_public(view):
+    """Answer 304 Not Modified when the client's copy is current. `no-cache`: clients
+    always ask again (cheaply), rather than guess a freshness from Last-Modified."""
+    conditional_view = _conditional(view)
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = conditional_view(request, *args, **kwargs)
+        patch_cache_control(response, no_cache=True)
+        return response
+
+    return wrapped
