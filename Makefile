@@ -5,13 +5,14 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test install env check-python lint format demo
+.PHONY: help run test install env check-python lint format demo worker
 
 help:
 	@echo "make run    - install, migrate, load demo trials, serve http://127.0.0.1:$(PORT)/"
 	@echo "make test   - install and run every test (SQLite, or PostgreSQL if DATABASE_URL is set)"
 	@echo "make lint   - ruff check and format check"
 	@echo "make env    - write .env for local development (development mode, a new secret key)"
+	@echo "make worker - run the background worker that sends follow emails"
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null || { \
@@ -45,6 +46,10 @@ run: install .env
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo_trials
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Sends the queued "email me when this changes" emails (printed to the console locally).
+worker: install
+	$(BIN)/python manage.py db_worker
 
 # Tests run on every core (pytest-xdist); PYTEST_ARGS="-n0 -x" for one process.
 PYTEST_ARGS ?= -n auto

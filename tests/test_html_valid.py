@@ -21,6 +21,10 @@ PAGES = [
     "/glossary/",
     "/trials/no-such-trial/",
     "/api/v1/docs/",
+    "/follow/trials/esmart/",
+    "/follow/cancer-types/neuroblastoma/",
+    "/follow/check-your-inbox/",
+    "/follow/confirm/not-a-valid-token/",
 ]
 
 pytestmark = [

@@ -78,5 +78,5 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_private_page
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     lines = response.text.splitlines()
     assert "Sitemap: http://testserver/sitemap.xml" in lines
-    assert {"Disallow: /admin/", "Disallow: /trials/*/preview/"} <= set(lines)
+    assert {"Disallow: /admin/", "Disallow: /trials/*/preview/", "Disallow: /follow/"} <= set(lines)
     assert "Disallow: /" not in lines

@@ -95,7 +95,9 @@ INSTALLED_APPS = [
     "reversion",
     "trialportal.apps.TrialportalConfig",
     "corsheaders",
+    "django_tasks_db",
     "trials",
+    "follow",
 ]
 
 MIDDLEWARE = [
@@ -322,6 +324,35 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_HEADERS = ["accept", "accept-language", "if-none-match", "if-modified-since"]
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
+
+# Background work ("email me when this changes") runs in a database-backed queue:
+# `manage.py db_worker` runs it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Email (Django 6.1 mailers): printed to the console unless an SMTP server is configured.
+_email_host = os.environ.get("DJANGO_EMAIL_HOST", "")
+MAILERS = {
+    "default": (
+        {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _email_host,
+                "port": int(os.environ.get("DJANGO_EMAIL_PORT", "587")),
+                "username": os.environ.get("DJANGO_EMAIL_HOST_USER", ""),
+                "password": os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", True),
+            },
+        }
+        if _email_host
+        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    )
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "trials@localhost")
+# Where the site lives, for links in emails (sent by the worker, outside any request).
+TRIALPORTAL_SITE_URL = os.environ.get(
+    "TRIALPORTAL_SITE_URL",
+    "http://127.0.0.1:8000" if DEBUG else f"https://{(ALLOWED_HOSTS or ['localhost'])[0]}",
+).rstrip("/")
 
 if not DEBUG:
     # HTTPS is terminated by the proxy in front; gunicorn believes its X-Forwarded-Proto

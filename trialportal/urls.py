@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/", RedirectView.as_view(pattern_name="api_docs"), name="api_root"),
     path("api/v1/docs/", api_docs, name="api_docs"),
     path("api/v1/", api.urls),
+    path("follow/", include("follow.urls")),
     path("", include("trials.urls")),
 ]
 

@@ -14,6 +14,7 @@ def robots_txt(request):
         "User-agent: *",
         f"Disallow: {reverse('admin:index')}",
         f"Disallow: {preview}",
+        f"Disallow: {reverse('follow:check_inbox').removesuffix('check-your-inbox/')}",
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]

@@ -24,6 +24,8 @@ PAGES = {
     "trial page": "/trials/esmart/",
     "cancer type page": "/cancer-types/solid-tumors/",
     "glossary": "/glossary/",
+    "follow form": "/follow/trials/esmart/",
+    "check your inbox": "/follow/check-your-inbox/",
     "API docs": "/api/v1/docs/",
 }
 

@@ -1,0 +1,88 @@
+from django.core import signing
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from trials.models import CancerType, Trial
+
+from .forms import FollowForm
+from .models import CONFIRM_SALT, CONFIRMATION_WINDOW, UNSUBSCRIBE_SALT, Subscription
+from .subscribe import request_subscription, too_many_requests_from
+
+
+@require_http_methods(["GET", "POST"])
+def follow_trial(request, slug):
+    return _follow(request, get_object_or_404(Trial.objects.published(), slug=slug))
+
+
+@require_http_methods(["GET", "POST"])
+def follow_cancer_type(request, slug):
+    return _follow(request, get_object_or_404(CancerType, slug=slug))
+
+
+def _follow(request, target):
+    """The form on trial and cancer-type pages posts here. Every accepted request ends on
+    the same "check your inbox" page: new, already subscribed, a bot or too many emails
+    for that address look alike."""
+    form = FollowForm(request.POST or None)
+    if request.method == "POST":
+        if too_many_requests_from(request.META.get("REMOTE_ADDR", "")):
+            return render(request, "follow/too_many_requests.html", status=429)
+        if form.is_valid():
+            if not form.is_from_a_bot:
+                request_subscription(
+                    email=form.cleaned_data["email"], target=target, language=get_language()
+                )
+            return redirect("follow:check_inbox")
+    status = 400 if form.is_bound else 200
+    context = {"form": form, "target": target, "is_trial": isinstance(target, Trial)}
+    return render(request, "follow/follow.html", context, status=status)
+
+
+def check_inbox(request):
+    return render(request, "follow/check_inbox.html", {"days": CONFIRMATION_WINDOW.days})
+
+
+def _link_invalid(request):
+    return render(request, "follow/link_invalid.html", status=400)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    """The link in the confirmation email. GET asks (mail scanners open links too);
+    the button confirms."""
+    try:
+        subscription, _scope = Subscription.from_token(
+            token, salt=CONFIRM_SALT, max_age=CONFIRMATION_WINDOW
+        )
+    except (signing.BadSignature, Subscription.DoesNotExist):
+        return _link_invalid(request)
+    if request.method == "POST":
+        subscription.confirm()
+        return render(request, "follow/confirmed.html", {"subscription": subscription})
+    return render(request, "follow/confirm.html", {"subscription": subscription})
+
+
+@never_cache
+@csrf_exempt  # the signed link is the credential; mail programs POST here (RFC 8058)
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    try:
+        subscription, scope = Subscription.from_token(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return _link_invalid(request)
+    except Subscription.DoesNotExist:
+        # Already gone: the address is no longer stored; say so again.
+        return render(request, "follow/unsubscribed.html")
+    everything = scope == "all"
+    if request.method == "POST":
+        if everything:
+            Subscription.objects.filter(email=subscription.email).delete()
+        else:
+            subscription.delete()
+        return render(request, "follow/unsubscribed.html", {"everything": everything})
+    context = {"subscription": subscription, "everything": everything}
+    return render(request, "follow/unsubscribe.html", context)
