@@ -367,6 +367,12 @@ def pages() -> list[Page]:
         Page("finder, last page", f"/trials/?page={last_page}"),
         Page("trial page, 5 arms", five_arms.get_absolute_url()),
         Page("cancer-type group", "/cancer-types/solid-tumors/"),
+        Page("API list, 3 filters", "/api/v1/trials/?cancer_type=solid-tumors&phase=phase_2&age=7"),
+        Page("API list, 100 a page", "/api/v1/trials/?page_size=100"),
+        Page("API trial", "/api/v1/trials/" + five_arms.slug + "/"),
+        Page("Atom feed, all trials", "/feed/"),
+        Page("Atom feed, cancer type", "/feed/cancer-types/solid-tumors/"),
+        Page("sitemap.xml", "/sitemap.xml"),
         Page("admin changelist", "/admin/trials/trial/", admin=True),
         Page("admin changelist, search", "/admin/trials/trial/?q=neuroblastoma", admin=True),
     ]

@@ -310,3 +310,11 @@ def test_a_nul_character_is_answered_in_json(client, db):
     response = client.get("/api/v1/trials/?q=%00")
     assert response.status_code == 400
     assert response.json() == {"detail": "This address contains a character we cannot read."}
+
+
+def test_a_trial_for_all_ages_says_so(client, db):
+    # Found by the benchmark's generated data: a lazy translated label must be a string.
+    TrialFactory(short_name="ANY-AGE", min_age_months=None, max_age_months=None)
+    [trial] = client.get("/api/v1/trials/").json()["results"]
+    assert trial["age_range"] == "all ages"
+    assert client.get("/api/v1/trials/any-age/").json()["age_range"] == "all ages"

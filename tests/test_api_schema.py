@@ -4,6 +4,8 @@ answer matches the schema (status code, content type, body, headers)."""
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -35,13 +37,25 @@ CHECKS = [
 
 
 @pytest.fixture
-def trials(db):
+def keep_the_test_connection():
+    """Django closes "old" connections at each request's start and end; through raw WSGI
+    (unlike Django's test client) that would close the test's own transaction."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def trials(db, keep_the_test_connection):
     group = CancerTypeFactory(name="Solid tumors", slug="solid-tumors")
     neuroblastoma = CancerTypeFactory(name="Neuroblastoma", parent=group)
     esmart = TrialFactory(short_name="ESMART", cancer_types=[group])
     ArmFactory(trial=esmart, status=ArmStatus.OPEN)
     RegistryNumberFactory(trial=esmart)
     TrialFactory(short_name="NB", cancer_types=[neuroblastoma], min_age_months=6)
+    TrialFactory(short_name="ANY-AGE", min_age_months=None, max_age_months=None)
     TrialFactory(short_name="DRAFT", publication=Publication.DRAFT)
 
 

@@ -4,6 +4,7 @@ addresses kept only while they follow something, and nothing sent inside a reque
 import datetime
 import re
 import time
+from unittest import mock
 
 import pytest
 from django.core import mail, signing
@@ -48,7 +49,10 @@ def esmart(db):
 
 
 def run_worker():
-    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    """The real worker, in this test's transaction: it must not close the connection it
+    shares with the test (it does between tasks, to drop stale connections)."""
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
 
 
 def link(message, name):

@@ -199,7 +199,7 @@ def trial_summary(request, trial: Trial) -> dict:
         "disease_setting": trial.disease_setting,
         "min_age_months": trial.min_age_months,
         "max_age_months": trial.max_age_months,
-        "age_range": trial.age_range_display,
+        "age_range": str(trial.age_range_display),
         "cancer_types": [
             {
                 "slug": cancer_type.slug,
