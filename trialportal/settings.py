@@ -329,24 +329,23 @@ CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
 # `manage.py db_worker` runs it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# Email (Django 6.1 mailers): printed to the console unless an SMTP server is configured.
+# Email (Django 6.1 mailers): printed to the console in development unless an SMTP server
+# is configured; in production always SMTP (a local mail server on port 25 by default).
 _email_host = os.environ.get("DJANGO_EMAIL_HOST", "")
-MAILERS = {
-    "default": (
-        {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": _email_host,
-                "port": int(os.environ.get("DJANGO_EMAIL_PORT", "587")),
-                "username": os.environ.get("DJANGO_EMAIL_HOST_USER", ""),
-                "password": os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", ""),
-                "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", True),
-            },
-        }
-        if _email_host
-        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
-    )
-}
+if _email_host or not DEBUG:
+    _mailer = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _email_host or "localhost",
+            "port": int(os.environ.get("DJANGO_EMAIL_PORT", "587" if _email_host else "25")),
+            "username": os.environ.get("DJANGO_EMAIL_HOST_USER", ""),
+            "password": os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", bool(_email_host)),
+        },
+    }
+else:
+    _mailer = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+MAILERS = {"default": _mailer}
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "trials@localhost")
 # Where the site lives, for links in emails (sent by the worker, outside any request).
 TRIALPORTAL_SITE_URL = os.environ.get(
