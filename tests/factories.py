@@ -109,3 +109,22 @@ class GlossaryTermFactory(factory.django.DjangoModelFactory):
     term = factory.Sequence(lambda n: f"term {n}")
     slug = factory.LazyAttribute(lambda o: slugify(o.term))
     explanation = "<p>Two or three plain sentences.</p>"
+
+
+class TrialEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.TrialEvent
+
+    trial = factory.SubFactory(TrialFactory)
+    kind = models.TrialEventKind.OPENED
+    status = models.Status.RECRUITING
+
+
+class PublicTrialStateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.PublicTrialState
+
+    trial = factory.SubFactory(TrialFactory)
+    is_public = True
+    status = models.Status.RECRUITING
+    open_arms = factory.LazyFunction(dict)
