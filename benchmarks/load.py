@@ -165,7 +165,8 @@ def main() -> int:
     server_errors = sum(1 for line in log_path.read_text().splitlines() if '"status": 5' in line)
     print(f"\ngunicorn (gunicorn.conf.py defaults: {workers_note()}), PostgreSQL, "
           f"{args.trials} trials, {args.connections} connections, {args.duration} s per page, "
-          f"on {os.cpu_count()} CPU cores shared with PostgreSQL and wrk\n")  # fmt: skip
+          f"on {os.cpu_count()} CPU cores shared with PostgreSQL and wrk, "
+          f"load average {os.getloadavg()[0]:.1f} at the end\n")  # fmt: skip
     print("| page | requests | requests/s | p50 ms | p90 ms | p99 ms | errors |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, result in results.items():
