@@ -1,6 +1,7 @@
 import datetime
 import io
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -107,7 +108,7 @@ def test_esmart_matches_the_seed_page(demo):
     assert all(cancer_type.is_group for cancer_type in esmart.cancer_types.all())
 
 
-def test_esmart_names_its_sponsor_network_investigator_approval_and_eudract_number(demo):
+def test_esmart_names_its_sponsor_network_investigator_approval_and_registry_numbers(demo):
     esmart = Trial.objects.for_detail().get(slug="esmart")
 
     assert str(esmart.sponsor) == "Institut Gustave Roussy, Villejuif, France"
@@ -127,8 +128,11 @@ def test_esmart_names_its_sponsor_network_investigator_approval_and_eudract_numb
         "https://www.ccmo.nl/",
         "CCMO",
     )
-    assert [(n.registry, n.value) for n in esmart.registry_numbers.all()] == [
-        (Registry.EUDRACT, "2016-000133-40")
+    # The seed page's EudraCT number, and the NCT and EU CT numbers of its registry record.
+    assert sorted((n.registry, n.value) for n in esmart.registry_numbers.all()) == [
+        (Registry.EU_CT, "2024-514791-40-00"),
+        (Registry.EUDRACT, "2016-000133-40"),
+        (Registry.NCT, ESMART_NCT_ID),
     ]
 
 
@@ -138,13 +142,38 @@ def test_esmart_has_the_eighteen_closed_arms_of_its_registry_record(demo):
     assert len(arms) == 18
     assert arms[0].name == "Arm A. Ribociclib + Topotecan and Temozolomide"
     assert arms[0].intervention == "Ribociclib, Topotecan, Temozolomide"
-    assert arms[0].description.startswith("Topotecan iv QD and temozolomide capsules")
     assert arms[-1].name == "Arm R. Capivasertib + metronomic Vinorelbine"
     assert [arm.order for arm in arms] == list(range(18))
     assert {arm.status for arm in arms} == {ArmStatus.CLOSED}
-    # The record states no targeted alteration, so none is filled in.
-    assert {arm.target for arm in arms} == {""}
     assert not any("Drug:" in arm.intervention for arm in arms)
+
+
+def test_esmart_arms_read_in_plain_words_not_protocol_shorthand(demo):
+    arms = {arm.name: arm for arm in Trial.objects.get(slug="esmart").arms.all()}
+
+    assert arms["Arm A. Ribociclib + Topotecan and Temozolomide"].description == (
+        "Topotecan (into a vein) and temozolomide (capsules by mouth) once a day on days 1 to 5, "
+        "then ribociclib (capsules or liquid by mouth) once a day on days 6 to 20. Each "
+        "treatment cycle lasts 28 days."
+    )
+    shorthand = re.compile(r"\b(iv|QD|BID|sc|AUC)\b|orally|\+/-")
+    for arm in arms.values():
+        assert arm.description, arm.name
+        assert not shorthand.search(arm.description), arm.description
+
+
+def test_esmart_arms_name_the_targets_their_registry_record_states(demo):
+    targets = {arm.name[:6]: arm.target for arm in Trial.objects.get(slug="esmart").arms.all()}
+
+    # From the record's references: vistusertib "the dual mTORC1/2 inhibitor" (arms E, F
+    # and H use it), nivolumab a "programmed cell death protein 1 inhibitor" (G, J),
+    # fadraciclib "the CDK2/9 inhibitor" (K, L).
+    assert targets["Arm E."] == targets["Arm F."] == targets["Arm H."]
+    assert "mTORC1" in targets["Arm E."]
+    assert "PD-1" in targets["Arm G."] and targets["Arm G."] == targets["Arm J."]
+    assert "CDK2 and CDK9" in targets["Arm K."] and targets["Arm K."] == targets["Arm L."]
+    # Nothing in the record or on the seed page says what the other arms target.
+    assert targets["Arm A."] == targets["ARM C."] == targets["Arm R."] == ""
 
 
 # Running again, and --dry-run
@@ -177,7 +206,11 @@ def test_loading_again_restores_edited_demo_rows(demo):
     assert esmart.arms.count() == 18
     assert esmart.arms.filter(status=ArmStatus.CLOSED).count() == 18
     assert esmart.arms.filter(name__startswith="Arm B.").exists()
-    assert list(esmart.registry_numbers.values_list("value", flat=True)) == ["2016-000133-40"]
+    assert sorted(esmart.registry_numbers.values_list("value", flat=True)) == [
+        "2016-000133-40",
+        "2024-514791-40-00",
+        ESMART_NCT_ID,
+    ]
     assert esmart.approvals.count() == 1
 
 
@@ -202,7 +235,7 @@ def test_dry_run_after_a_load_changes_nothing(demo):
 def test_output_summarises_what_was_loaded(db):
     output = load_demo()
 
-    assert "Loaded 12 trials (11 published, 1 draft), 10 cancer types in 3 groups." in output
+    assert "Loaded 12 trials (11 published, 1 draft), 12 cancer types in 3 groups." in output
     assert "Created " in output
 
 

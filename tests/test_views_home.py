@@ -32,5 +32,6 @@ def test_home_runs_a_fixed_number_of_queries(client, django_assert_num_queries, 
     group = CancerTypeFactory(name="Solid tumors")
     for number in range(type_count):
         TrialFactory(cancer_types=[CancerTypeFactory(name=f"Type {number}", parent=group)])
-    with django_assert_num_queries(3):
+    # Cancer types, their counts, the total and the centre's settings (contact, look).
+    with django_assert_num_queries(4):
         client.get("/")

@@ -10,8 +10,14 @@ pytestmark = pytest.mark.django_db
 LIST_URL = reverse("trials:list")
 
 
-def shown(response) -> list[str]:
+def in_order(response) -> list[str]:
+    """The trials on the page, in the order shown."""
     return [trial.short_name for trial in response.context["trials"]]
+
+
+def shown(response) -> list[str]:
+    """The trials on the page, by name: for tests about which, not in what order."""
+    return sorted(in_order(response))
 
 
 @pytest.fixture
@@ -60,10 +66,12 @@ def catalogue(solid_tumors, neuroblastoma, hematologic, leukemia):
     }
 
 
-def test_unfiltered_finder_lists_published_trials_by_name(client, catalogue):
+def test_unfiltered_finder_lists_open_trials_first_then_by_name(client, catalogue):
     response = client.get(LIST_URL)
     assert response.status_code == 200
-    assert shown(response) == ["AML-1", "ANY-1", "NBL-1", "SOLID-1"]
+    # Recruiting first; then closed (active, not recruiting) and completed, by name.
+    assert in_order(response) == ["AML-1", "NBL-1", "ANY-1", "SOLID-1"]
+    assert "Trials that are open to new patients come first." in response.text
     assert "4 trials found" in response.text
 
 
@@ -201,7 +209,7 @@ def test_paging_keeps_the_filters(client, settings, solid_tumors):
 def test_empty_result_says_so_and_offers_a_reset(client, catalogue):
     response = client.get(LIST_URL, {"q": "no such trial anywhere"})
     assert response.status_code == 200
-    assert "No trials match all of these filters." in response.text
+    assert "No trials match all of these filters" in response.text
     assert "Show all trials" in response.text
     assert "0 trials found" in response.text
 
@@ -277,10 +285,11 @@ def test_too_long_search_text_is_explained(client, catalogue):
     ("query", "expected_queries"),
     [
         # Cancer types, their counts, phase, status and open, setting, open arm, the
-        # total, the page, the page's cancer types.
-        ({"status": "recruiting", "age": "5", "open_arm": "", "sort": "start"}, 9),
-        # ... and the text search, run once for all the counts.
-        ({"status": "recruiting", "age": "5", "q": "TRIAL"}, 10),
+        # total, the page, the page's cancer types, the glossary words the finder explains
+        # and the centre's settings (name, contact box).
+        ({"status": "recruiting", "age": "5", "open_arm": "", "sort": "start"}, 11),
+        # ... and the text search, run once for all the counts, with its spelling variants.
+        ({"status": "recruiting", "age": "5", "q": "TRIAL"}, 13),
     ],
 )
 def test_finder_runs_a_fixed_number_of_queries(
@@ -406,10 +415,10 @@ def test_sort_by_start_date_and_recent_update(client, families_catalogue):
     Trial.objects.filter(pk=families_catalogue["relapsed"].pk).update(
         start_date=datetime.date(2022, 1, 1)
     )
-    assert shown(client.get(LIST_URL, {"sort": "start"})) == ["NEW-1", "REL-1", "BOTH-1"]
+    assert in_order(client.get(LIST_URL, {"sort": "start"})) == ["NEW-1", "REL-1", "BOTH-1"]
     families_catalogue["relapsed"].save()  # the most recently updated now
-    assert shown(client.get(LIST_URL, {"sort": "updated"}))[0] == "REL-1"
-    assert shown(client.get(LIST_URL, {"sort": "name"})) == ["BOTH-1", "NEW-1", "REL-1"]
+    assert in_order(client.get(LIST_URL, {"sort": "updated"}))[0] == "REL-1"
+    assert in_order(client.get(LIST_URL, {"sort": "name"})) == ["BOTH-1", "NEW-1", "REL-1"]
 
 
 def test_text_search_sorts_by_best_match(client, db):
@@ -417,7 +426,7 @@ def test_text_search_sorts_by_best_match(client, db):
     TrialFactory(short_name="NEUROBLASTOMA-2", summary="About something.")
     TrialFactory(short_name="BETA", official_title="A neuroblastoma trial", summary="x")
     response = client.get(LIST_URL, {"q": "neuroblastoma"})
-    assert shown(response) == ["NEUROBLASTOMA-2", "BETA", "ALPHA"]
+    assert in_order(response) == ["NEUROBLASTOMA-2", "BETA", "ALPHA"]
     assert response.context["filter"].sort_order == "relevance"
 
 
@@ -494,14 +503,16 @@ def test_searching_from_the_finder_form_sorts_by_best_match(client, db):
     TrialFactory(short_name="ALPHA", summary="Mentions neuroblastoma in passing.")
     TrialFactory(short_name="NEUROBLASTOMA-2", summary="About something.")
     page = client.get(LIST_URL).text
-    assert '<option value="relevance" selected>Best match</option>' in page
+    # Without search text, the best match is open trials first.
+    assert '<option value="relevance" selected>Open trials first</option>' in page
     # What the form then submits, unchanged apart from the search text:
     response = client.get(LIST_URL, {"q": "neuroblastoma", "sort": "relevance"})
-    assert shown(response) == ["NEUROBLASTOMA-2", "ALPHA"]
+    assert in_order(response) == ["NEUROBLASTOMA-2", "ALPHA"]
 
 
 def test_search_finds_trials_by_cancer_type_name(client, catalogue):
-    assert shown(client.get(LIST_URL, {"q": "leukemia"})) == ["AML-1"]
+    # AML-1 is for acute myeloid leukemia; ANY-1 for all hematologic malignancies, its group.
+    assert shown(client.get(LIST_URL, {"q": "leukemia"})) == ["AML-1", "ANY-1"]
 
 
 def test_registry_search_ranks_exact_numbers_and_ignores_short_fragments(client, catalogue):
@@ -519,4 +530,4 @@ def test_start_date_sort_puts_undated_trials_last(client, db):
     TrialFactory(short_name="UNDATED", start_date=None)
     TrialFactory(short_name="OLD", start_date=datetime.date(2015, 1, 1))
     TrialFactory(short_name="NEW", start_date=datetime.date(2025, 1, 1))
-    assert shown(client.get(LIST_URL, {"sort": "start"})) == ["NEW", "OLD", "UNDATED"]
+    assert in_order(client.get(LIST_URL, {"sort": "start"})) == ["NEW", "OLD", "UNDATED"]

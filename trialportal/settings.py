@@ -265,11 +265,14 @@ STORAGES = {
 
 # The centre ----------------------------------------------------------------------------
 
-# The centre whose trials these are: shown in the header, the "expected at this
-# centre" figure and the disclaimer.
+# The centre whose trials these are. Staff edit its name, contact details and look in the
+# admin ("Centre settings"); these two only fill in that row when the database is created.
 TRIALPORTAL_CENTRE_NAME = os.environ.get("TRIALPORTAL_CENTRE_NAME", "Princess Máxima Center")
 TRIALPORTAL_CENTRE_COUNTRY = os.environ.get("TRIALPORTAL_CENTRE_COUNTRY", "the Netherlands")
 TRIALPORTAL_PAGE_SIZE = env_int("TRIALPORTAL_PAGE_SIZE", 20)
+# PostgreSQL's text-search configuration (stemming, stop words) for the finder's search.
+# Changing it needs a migration that rebuilds the search_document trigger (see 0010).
+TRIALPORTAL_SEARCH_CONFIG = os.environ.get("TRIALPORTAL_SEARCH_CONFIG", "english")
 # How often staff must re-check a trial page against the protocol.
 TRIALPORTAL_REVIEW_INTERVAL_MONTHS = env_int("TRIALPORTAL_REVIEW_INTERVAL_MONTHS", 6)
 

@@ -2,9 +2,11 @@
 and how many trials each option would give (counts that take the other filters into account)."""
 
 from dataclasses import dataclass, field
+from functools import cached_property, reduce
+from operator import and_
 
 import django_filters
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -14,10 +16,14 @@ from .models import (
     DiseaseSetting,
     Phase,
     Status,
+    StatusGroup,
     Trial,
     arrange_in_groups,
     count_trials_by_cancer_type,
+    open_first_rank,
 )
+from .registry_search import RegistrySearch, SearchTerms, registry_searches
+from .search import Vocabulary
 
 # Parameters that take several values (?phase=phase_1&phase=phase_2): an unknown value
 # among them is left out with a message, and the known ones still apply.
@@ -35,13 +41,16 @@ SETTING_CHOICES = [
     (DiseaseSetting.RELAPSED_REFRACTORY, _("Relapsed or refractory")),
 ]
 SORT_CHOICES = [
-    # Without search text there is nothing to match, and best match orders by name.
+    # Best match: with search text the best matches first, without it open trials first;
+    # either way open trials before closed ones where the match is as good.
     ("relevance", _("Best match")),
     ("name", _("Name (A to Z)")),
     ("updated", _("Recently updated")),
     ("start", _("Start date (newest first)")),
 ]
 SORT_ORDERINGS = {
+    "relevance": ["-relevance", "open_rank", "short_name", "pk"],
+    "open_first": ["open_rank", "short_name", "pk"],
     "name": ["short_name", "pk"],
     "updated": ["-updated_at", "pk"],
     "start": [F("start_date").desc(nulls_last=True), "short_name", "pk"],
@@ -56,6 +65,7 @@ class Option:
     count: int
     selected: bool
     children: list["Option"] = field(default_factory=list)
+    hint: str = ""  # the everyday name, or what an unclear label means
 
 
 @dataclass
@@ -63,6 +73,16 @@ class ActiveFilter:
     label: str
     value_label: str
     remove_query: str
+    name: str = ""
+    value: object = None
+
+
+@dataclass
+class Suggestion:
+    """A filter to remove when nothing matches, and how many trials that would show."""
+
+    active_filter: ActiveFilter
+    count: int
 
 
 def choice_error(message):
@@ -211,6 +231,17 @@ class TrialFilter(django_filters.FilterSet):
         self.form.is_valid()
         return self.form.cleaned_data
 
+    @property
+    def more_filters_active(self) -> bool:
+        """Status, phase or open arm in force: "More filters" opens to show them."""
+        values = self.valid_values()
+        return any(values.get(name) for name in ("status", "phase", "open_arm"))
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        """What search needs beyond the trials, read once for the text search and the order."""
+        return Vocabulary.load(self.cancer_types)
+
     # Filter methods --------------------------------------------------------------------
 
     def filter_text(self, queryset, name, value):
@@ -218,7 +249,7 @@ class TrialFilter(django_filters.FilterSet):
         # let the counts and the page reuse the matching ids.
         if value not in self._text_matches:
             self._text_matches[value] = list(
-                self.queryset.search(value).values_list("pk", flat=True)
+                self.queryset.search(value, vocabulary=self.vocabulary).values_list("pk", flat=True)
             )
         return queryset.filter(pk__in=self._text_matches[value])
 
@@ -257,20 +288,37 @@ class TrialFilter(django_filters.FilterSet):
         return self.valid_values().get("sort") or "relevance"
 
     @property
+    def sort_choices(self) -> list[tuple[str, str]]:
+        """The sort menu. Without search text, "best match" means open trials first."""
+        if self.valid_values().get("q", "").strip():
+            return SORT_CHOICES
+        return [
+            (value, _("Open trials first") if value == "relevance" else label)
+            for value, label in SORT_CHOICES
+        ]
+
+    @property
     def sort_order(self) -> str:
-        """Best match when searching for text, otherwise by name, unless asked otherwise."""
+        """Best match when searching for text, otherwise open trials first, unless asked
+        otherwise."""
         values = self.valid_values()
         chosen = values.get("sort") or ""
         if chosen == "relevance" or not chosen:
-            return "relevance" if values.get("q", "").strip() else "name"
+            return "relevance" if values.get("q", "").strip() else "open_first"
         return chosen
 
+    @property
+    def lists_open_trials_first(self) -> bool:
+        return self.sort_order in {"relevance", "open_first"}
+
     def ordered(self, queryset):
-        if self.sort_order == "relevance":
+        order = self.sort_order
+        if order == "relevance":
             # search() again, on the trials already narrowed down, for its relevance.
-            queryset = queryset.search(self.valid_values()["q"])
-            return queryset.order_by("-relevance", "short_name", "pk")
-        return queryset.order_by(*SORT_ORDERINGS[self.sort_order])
+            queryset = queryset.search(self.valid_values()["q"], vocabulary=self.vocabulary)
+        if self.lists_open_trials_first:
+            queryset = queryset.annotate(open_rank=open_first_rank())
+        return queryset.order_by(*SORT_ORDERINGS[order])
 
     # Counts beside each option ---------------------------------------------------------
 
@@ -301,6 +349,7 @@ class TrialFilter(django_filters.FilterSet):
                 count=cancer_type.trial_count,
                 selected=cancer_type.slug in selected,
                 children=[option(child) for child in children],
+                hint=cancer_type.lay_name,
             )
 
         ordered = sorted(self.cancer_types, key=lambda cancer_type: cancer_type.name)
@@ -330,7 +379,11 @@ class TrialFilter(django_filters.FilterSet):
         switch = Option(
             value=YES, label=str(self.filters["open"].label), count=open_count, selected=open_only
         )
-        return self._choice_options("status", status_counts), switch
+        options = self._choice_options("status", status_counts)
+        for option in options:
+            if option.value == Status.UNKNOWN:
+                option.hint = str(StatusGroup.UNCONFIRMED.explanation)
+        return options, switch
 
     def setting_options(self) -> list[Option]:
         counts = self.queryset_without("setting").facet_counts("disease_setting")
@@ -390,6 +443,8 @@ class TrialFilter(django_filters.FilterSet):
                         label=str(self.filters[name].label),
                         value_label=str(self._chip_value(name, item)),
                         remove_query=remaining.urlencode(),
+                        name=name,
+                        value=item,
                     )
                 )
         return chips
@@ -404,3 +459,61 @@ class TrialFilter(django_filters.FilterSet):
             return f"“{value}”"
         # The filter's own choices label its values (cancer types by slug, phases ...).
         return dict(self.filters[name].extra.get("choices", [])).get(value, value)
+
+    # When nothing matches ------------------------------------------------------------
+
+    def suggestions(self) -> list[Suggestion]:
+        """Each filter value in force whose removal alone would show trials, with how many,
+        most first. One query, whatever the number of filters: a count per value, each
+        with every other value's condition."""
+        chips = self.active_filters()
+        if not chips:
+            return []
+        counts = self.queryset.aggregate(
+            **{
+                f"without_{index}": Count("pk", filter=self._condition_without(chip))
+                for index, chip in enumerate(chips)
+            }
+        )
+        suggestions = [
+            Suggestion(active_filter=chip, count=counts[f"without_{index}"])
+            for index, chip in enumerate(chips)
+        ]
+        return sorted(
+            (suggestion for suggestion in suggestions if suggestion.count),
+            key=lambda suggestion: -suggestion.count,
+        )
+
+    def _condition_without(self, removed: ActiveFilter) -> Q:
+        """Every filter value in force but `removed`, as one condition on the trials."""
+        conditions = []
+        for name, value in self.valid_values().items():
+            if value in (None, "", []) or name not in self.CHIP_FIELDS:
+                continue
+            if name == removed.name:
+                if not isinstance(value, list):
+                    continue
+                value = [item for item in value if item != removed.value]
+                if not value:
+                    continue
+            narrowed = self.filters[name].filter(Trial.objects.all(), value)
+            conditions.append(Q(pk__in=narrowed.values("pk")))
+        return reduce(and_, conditions, Q())
+
+    def registry_searches(self) -> list[RegistrySearch]:
+        """The same search on ClinicalTrials.gov and the EU Clinical Trials Register."""
+        values = self.valid_values()
+        age = values.get("age")
+        if age is not None:
+            age = int(age) // 12 if values.get("age_unit") == "months" else int(age)
+        terms = SearchTerms(
+            conditions=[
+                self.cancer_types_by_slug[slug].name for slug in self._selected("cancer_type")
+            ],
+            text=(values.get("q") or "").strip(),
+            age_years=age,
+            statuses=values.get("status") or [],
+            open_only=values.get("open") == YES,
+            phases=values.get("phase") or [],
+        )
+        return registry_searches(terms)

@@ -2,8 +2,9 @@
 one small query, so a client that already has the current answer gets a 304.
 
 They are site-wide: any change to public content (a trial, its arms or approvals through
-the trial form, a cancer type, a glossary word, an organisation, an investigator), a
-deleted row (the counts) or a new release of the code changes every page's validators.
+the trial form, a cancer type, a glossary word, an organisation, an investigator, the
+centre's settings), a deleted row (the counts) or a new release of the code changes every
+page's validators.
 Coarse, but never stale, and cheap enough to compute on every request."""
 
 import datetime
@@ -18,11 +19,20 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition
 
-from .models import CancerType, GlossaryTerm, Investigator, Organisation, Publication, Trial
+from .models import (
+    CancerType,
+    GlossaryTerm,
+    Investigator,
+    Organisation,
+    Publication,
+    SiteSettings,
+    Trial,
+)
 
 # Pages change when the code does: a restart (a release) starts new validators.
 RELEASED_AT = timezone.now().replace(microsecond=0)
-STAMPED_MODELS = (Trial, CancerType, GlossaryTerm, Organisation, Investigator)
+# The centre's settings too: every page shows its name, contact details and look.
+STAMPED_MODELS = (Trial, CancerType, GlossaryTerm, Organisation, Investigator, SiteSettings)
 
 
 @dataclass(frozen=True)

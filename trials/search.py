@@ -1,71 +1,212 @@
-"""The one search used everywhere: names, titles, summary, cancer types, registry numbers,
-and on PostgreSQL full text."""
+"""The one search used everywhere: the words families type, matched against everything a
+trial page says and everything it is known by.
 
+A trial matches when every word of the search (stop words aside) is found somewhere in it:
+its names, titles, summary and texts; its study arms (names, drugs, targets); its
+investigators; its sponsor and network; its cancer types, by their medical, everyday and
+other names, with the hierarchy rule (a search for neuroblastoma also finds the trial for
+all solid tumours, exactly as the filter does). Spelling variants that staff keep in the
+admin ("leukaemia" / "leukemia", "tumour" / "tumor") are tried for every word. A registry
+number matches too, typed bare, in part, or with its registry's name ("EudraCT
+2016-000133-40", "nct 02813135").
+
+On PostgreSQL, full-text search (stemmed: "relapses" finds "relapsed") adds matches and
+ranks them, over the `search_document` column a trigger keeps up to date, in the text-search
+configuration of settings.TRIALPORTAL_SEARCH_CONFIG. SQLite has no such thing, so there
+every word must appear as typed, or as one of its spelling variants.
+"""
+
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import and_, or_
+
+from django.conf import settings
 from django.db import connections, models
 from django.db.models import Case, F, Q, Value, When
 
-from .models import CancerType, RegistryNumber
+from .models import (
+    Arm,
+    CancerType,
+    RegistryNumber,
+    SpellingVariant,
+    TrialInvestigator,
+    in_cancer_types,
+    registry_number_candidates,
+)
 
 # Searching for part of a registry number needs at least this many characters: "0" or
 # "nct" would match every registered trial.
 MIN_PARTIAL_REGISTRY_SEARCH = 5
+MAX_WORDS = 12
+# Words that say nothing about which trial is meant ("trials for kidney cancer",
+# "Dr. van Eijkelenburg"). English for now; the Dutch search (issue 11) adds its own.
+IGNORED_WORDS = frozenset(
+    {
+        *("a", "an", "and", "the", "of", "for", "in", "on", "with", "to", "or"),
+        *("trial", "trials", "study", "studies", "dr", "doctor", "prof", "professor"),
+    }
+)
+# Punctuation around a word that is not part of it ("(ALL)", "Wilms'", "tumour,").
+WORD_EDGES = "\"'“”‘’()[]{},.;:!?"
+TRIAL_TEXT_FIELDS = (
+    "short_name",
+    "subtitle",
+    "official_title",
+    "summary",
+    "eligibility",
+    "goal",
+    "background",
+    "sponsor__name",
+    "network__name",
+)
 
 
-def search_trials(trials, text: str):
-    """Trials matching every word of `text` in their names, titles, summary or cancer
-    types, or carrying it as a registry number; annotated with `relevance` for
-    sorting by best match.
+def search_config() -> str:
+    """PostgreSQL's text-search configuration: one setting, also used by the trigger that
+    fills search_document (migration 0010)."""
+    return settings.TRIALPORTAL_SEARCH_CONFIG
 
-    On PostgreSQL full-text search adds stemming ("leukaemias" finds "leukaemia");
-    SQLite has no such thing, so there every word must appear as typed.
+
+@dataclass
+class Vocabulary:
+    """What search knows beyond the trials themselves: the cancer types by all their names,
+    and the spelling variants. Two small tables, read once per search."""
+
+    cancer_types: list[CancerType]
+    spellings: list[tuple[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, cancer_types: list[CancerType] | None = None) -> "Vocabulary":
+        if cancer_types is None:
+            cancer_types = list(CancerType.objects.all())
+        return cls(
+            cancer_types=cancer_types,
+            spellings=list(SpellingVariant.objects.values_list("spelling", "variant")),
+        )
+
+    def variants(self, word: str) -> list[str]:
+        """`word`, its singular, and their other spellings, also inside them: "tumours" ->
+        tumours, tumour, tumors, tumor."""
+        word = word.lower()
+        found = [word]
+        if singular := english_singular(word):
+            found.append(singular)
+        for first, second in self.spellings:
+            for old, new in ((first, second), (second, first)):
+                for form in list(found):
+                    if old in form and (variant := form.replace(old, new)) not in found:
+                        found.append(variant)
+        return found
+
+    def cancer_types_named(self, variants: list[str]) -> list[CancerType]:
+        """Cancer types one of whose names contains one of `variants`."""
+        return [
+            cancer_type
+            for cancer_type in self.cancer_types
+            if any(
+                variant in name.casefold()
+                for name in cancer_type.search_names
+                for variant in variants
+            )
+        ]
+
+
+def english_singular(word: str) -> str:
+    """ "leukaemias" -> "leukaemia": SQLite has no stemming, and families type plurals.
+    A plain "s" only, and only on longer words ("ALL" and "ewing's" stay as they are)."""
+    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return ""
+
+
+def search_words(text: str) -> list[str]:
+    """The words that choose trials: punctuation at their edges and stop words dropped
+    (unless nothing else is left)."""
+    words = [word.strip(WORD_EDGES) for word in text.split()]
+    words = [word for word in words if word]
+    meaningful = [word for word in words if word.lower() not in IGNORED_WORDS]
+    return (meaningful or words)[:MAX_WORDS]
+
+
+def search_trials(trials, text: str, *, vocabulary: Vocabulary | None = None):
+    """Trials matching `text`, annotated with `relevance` for sorting by best match.
+
+    `vocabulary`: the cancer types and spellings, when the caller already read them.
     """
     text = " ".join(text.split())
     if not text:
         return trials
-    # Subqueries below are uncorrelated: the database runs each once, not per trial.
-    compact = text.replace(" ", "")
-    numbers = RegistryNumber.objects.values("trial_id")
-    exact_number = Q(pk__in=numbers.filter(value__iexact=compact))
-    # Part of a number only once it is long enough to mean something ("NCT0281").
-    partial_number = (
-        Q(pk__in=numbers.filter(value__icontains=compact))
-        if len(compact) >= MIN_PARTIAL_REGISTRY_SEARCH
-        else Q(pk__in=[])
-    )
-    tags = CancerType.trials.through.objects.values("trial_id")
+    vocabulary = vocabulary or Vocabulary.load()
+    words = search_words(text)
+    number_match, partial_number_match = _registry_number_conditions(text)
 
-    def in_cancer_type_names(word):
-        named = CancerType.objects.filter(
-            Q(name__icontains=word) | Q(parent__name__icontains=word)
-        ).values("pk")
-        return Q(pk__in=tags.filter(cancertype_id__in=named))
-
-    every_word = Q()
-    for word in text.split()[:12]:
-        every_word &= (
-            Q(short_name__icontains=word)
-            | Q(subtitle__icontains=word)
-            | Q(official_title__icontains=word)
-            | Q(summary__icontains=word)
-            | in_cancer_type_names(word)
-        )
+    every_word = reduce(and_, (_word_condition(word, vocabulary) for word in words), Q())
+    whole_phrase_types = vocabulary.cancer_types_named(vocabulary.variants(text))
+    in_named_type = in_cancer_types(whole_phrase_types) if whole_phrase_types else Q(pk__in=[])
     relevance = Case(
-        When(Q(short_name__iexact=text) | exact_number, then=Value(100.0)),
+        When(Q(short_name__iexact=text) | number_match, then=Value(100.0)),
         When(short_name__icontains=text, then=Value(50.0)),
-        When(partial_number, then=Value(40.0)),
-        When(in_cancer_type_names(text), then=Value(30.0)),
+        When(partial_number_match, then=Value(40.0)),
+        When(in_named_type, then=Value(30.0)),
         When(Q(subtitle__icontains=text) | Q(official_title__icontains=text), then=Value(20.0)),
         When(summary__icontains=text, then=Value(10.0)),
         default=Value(0.0),
         output_field=models.FloatField(),
     )
-    matches = every_word | exact_number | partial_number
+    matches = every_word | in_named_type | number_match | partial_number_match
     if connections[trials.db].vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank
 
-        # search_document is kept up to date by a trigger (migration 0006).
-        query = SearchQuery(text, search_type="websearch", config="english")
+        query = reduce(
+            and_,
+            (
+                reduce(
+                    or_,
+                    (
+                        SearchQuery(variant, search_type="plain", config=search_config())
+                        for variant in vocabulary.variants(word)
+                    ),
+                )
+                for word in words
+            ),
+        )
         return trials.annotate(
             relevance=relevance + SearchRank(F("search_document"), query) * 10
         ).filter(matches | Q(search_document=query))
     return trials.annotate(relevance=relevance).filter(matches)
+
+
+def _word_condition(word: str, vocabulary: Vocabulary) -> Q:
+    """A trial has `word` (or one of its spellings) somewhere: its own texts, arms,
+    investigators, sponsor or network, cancer types, or registry numbers."""
+    variants = vocabulary.variants(word)
+    condition = Q()
+    for variant in variants:
+        for name in TRIAL_TEXT_FIELDS:
+            condition |= Q(**{f"{name}__icontains": variant})
+        arms = Arm.objects.filter(
+            Q(name__icontains=variant)
+            | Q(intervention__icontains=variant)
+            | Q(target__icontains=variant)
+        )
+        people = TrialInvestigator.objects.filter(investigator__name__icontains=variant)
+        condition |= Q(pk__in=arms.values("trial_id")) | Q(pk__in=people.values("trial_id"))
+    if named := vocabulary.cancer_types_named(variants):
+        condition |= in_cancer_types(named)
+    if len(word) >= MIN_PARTIAL_REGISTRY_SEARCH:
+        condition |= Q(
+            pk__in=RegistryNumber.objects.filter(value__icontains=word).values("trial_id")
+        )
+    return condition
+
+
+def _registry_number_conditions(text: str) -> tuple[Q, Q]:
+    """Trials carrying the registry number `text` names, exactly and in part."""
+    candidates = registry_number_candidates(text)
+    numbers = RegistryNumber.objects.values("trial_id")
+    exact = Q(pk__in=numbers.filter(value__in=candidates)) if candidates else Q(pk__in=[])
+    partial = Q(pk__in=[])
+    for candidate in candidates:
+        if len(candidate) >= MIN_PARTIAL_REGISTRY_SEARCH:
+            partial |= Q(pk__in=numbers.filter(value__icontains=candidate))
+    return exact, partial

@@ -28,3 +28,13 @@ def announce_public_change(trial_id: int, *, reason: str) -> None:
 # published, opened or closed for inclusion; an arm opened or closed). Keyword argument:
 # `events`, the new TrialEvent rows. Listeners: "email me when this changes".
 trial_events_recorded = Signal()
+
+
+# Sent, after commit, when something every public page shows changed (the centre's name,
+# contact details or look): page caches listen; nothing about any one trial changed, so
+# `public_trial_changed` (and the emails it may lead to) is not sent. Keyword: `reason`.
+public_site_changed = Signal()
+
+
+def announce_public_site_change(*, reason: str) -> None:
+    transaction.on_commit(lambda: public_site_changed.send(sender=None, reason=reason))

@@ -19,4 +19,7 @@ urlpatterns = [
         conditional_public(feeds.CancerTypeFeed()),
         name="feed_cancer_type",
     ),
+    path("centre/<str:version>/style.css", views.centre_stylesheet, name="centre_stylesheet"),
+    path("centre/<str:version>/logo", views.centre_logo, name="centre_logo"),
+    path("centre/<str:version>/font.woff2", views.centre_font, name="centre_font"),
 ]

@@ -2,19 +2,32 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Page, Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from .filters import TrialFilter
 from .freshness import conditional_public
-from .models import CancerType, GlossaryTerm, Trial, count_trials_by_cancer_type
+from .models import (
+    CancerType,
+    FontScope,
+    GlossaryTerm,
+    SiteSettings,
+    Trial,
+    count_trials_by_cancer_type,
+)
 
 # Sent by static/js/finder.js: answer with just the finder fragment, not the whole page.
 PARTIAL_HEADER = "X-Finder-Partial"
+# Words the finder explains where they are chosen.
+FINDER_GLOSSARY = ["phase", "open_arm", "relapsed_refractory"]
+# A versioned address never changes content: browsers and caches may keep it for a year.
+CACHE_FOREVER = 365 * 24 * 60 * 60
 
 
 def home(request):
@@ -60,6 +73,7 @@ def trial_list(request):
     trials = filterset.ordered(filterset.qs.with_listing_relations())
     page, page_notice = paginate(request, trials, settings.TRIALPORTAL_PAGE_SIZE)
     status_options, open_option = filterset.status_and_open_options()
+    nothing_found = not page.paginator.count
     context = {
         "filter": filterset,
         "page_obj": page,
@@ -73,6 +87,10 @@ def trial_list(request):
         "open_arm_option": filterset.open_arm_option(),
         "active_filters": filterset.active_filters(),
         "filter_messages": filterset.messages,
+        # Where to go from an empty page: one query, whatever the number of filters.
+        "suggestions": filterset.suggestions() if nothing_found else [],
+        "registry_searches": filterset.registry_searches() if nothing_found else [],
+        "glossary": GlossaryTerm.objects.filter(slug__in=FINDER_GLOSSARY).by_slug(),
     }
     template = "trials/trial_list.html"
     if request.headers.get(PARTIAL_HEADER) == "finder":
@@ -136,3 +154,55 @@ def trial_preview(request, slug):
 
 def glossary(request):
     return render(request, "trials/glossary.html", {"terms": GlossaryTerm.objects.all()})
+
+
+# The centre's look, generated from its settings row ------------------------------------
+
+
+def _cached_by_version(response, site: SiteSettings, version: str):
+    """Cacheable for a year at the address of the current version; an outdated address
+    (from a page cached before the last change) gets the current file, briefly cached."""
+    if version == site.version:
+        patch_cache_control(response, public=True, max_age=CACHE_FOREVER, immutable=True)
+    else:
+        patch_cache_control(response, public=True, max_age=300)
+    return response
+
+
+@require_safe
+def centre_stylesheet(request, version):
+    """The brand colours and font as CSS custom properties: no inline styles on any page."""
+    site = SiteSettings.load()
+    context = {
+        "colours": site.css_colours(),
+        "site": site,
+        "font_everywhere": site.font_scope == FontScope.EVERYTHING,
+    }
+    css = render_to_string("centre/brand.css", context)
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    response["X-Content-Type-Options"] = "nosniff"
+    return _cached_by_version(response, site, version)
+
+
+@require_safe
+def centre_logo(request, version):
+    """The uploaded logo, served as an image only: a sandboxing policy means even an SVG
+    opened on its own can run nothing (trials.uploads checks it on upload too)."""
+    site = SiteSettings.load()
+    if not site.has_logo:
+        raise Http404
+    response = HttpResponse(bytes(site.logo), content_type=site.logo_content_type)
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = f'inline; filename="logo.{site.logo_extension}"'
+    return _cached_by_version(response, site, version)
+
+
+@require_safe
+def centre_font(request, version):
+    site = SiteSettings.load()
+    if not site.font:
+        raise Http404
+    response = HttpResponse(bytes(site.font), content_type="font/woff2")
+    response["X-Content-Type-Options"] = "nosniff"
+    return _cached_by_version(response, site, version)

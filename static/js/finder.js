@@ -6,6 +6,8 @@
 
   var finder = document.getElementById("finder");
   if (!finder || !window.fetch || !window.history.pushState) return;
+  // Styles for what only works with this file: the live "Show 5 trials" button.
+  document.documentElement.classList.add("js");
 
   var listPath = finder.getAttribute("data-partial-url");
   var announcement = document.getElementById("finder-announcement");
@@ -41,6 +43,11 @@
     typingEntry = false;
   }
 
+  function detailsKey(details) {
+    var summary = details.querySelector("summary");
+    return details.id || (summary ? summary.textContent.trim() : "");
+  }
+
   // Swap in the new fragment. A text box being typed in is carried over as it is, the
   // very same element: what was typed meanwhile, the caret and the input method's state
   // all survive, whatever kind of box it is.
@@ -50,13 +57,18 @@
       ? active : null;
     var focusedId = active && finder.contains(active) ? active.id || null : null;
     var focusWasInside = Boolean(active && active !== document.body && finder.contains(active));
-    var panel = document.getElementById("filters-panel");
-    var panelOpen = panel ? panel.open : true;
+    // Folded parts (the filters on a phone, "More filters", explanations) stay as they were.
+    var openParts = {};
+    finder.querySelectorAll("details").forEach(function (details) {
+      openParts[detailsKey(details)] = details.open;
+    });
 
     finder.innerHTML = html;
 
-    var newPanel = document.getElementById("filters-panel");
-    if (newPanel) newPanel.open = panelOpen;
+    finder.querySelectorAll("details").forEach(function (details) {
+      var key = detailsKey(details);
+      if (key in openParts) details.open = openParts[key];
+    });
     if (keep) {
       var replacement = document.getElementById(keep.id);
       if (replacement) replacement.replaceWith(keep);
@@ -82,6 +94,8 @@
       .then(function (html) {
         var before = swap(html, options.keepTyping);
         shownSearch = search;
+        var panel = document.getElementById("filters-panel");
+        if (options.closeFilters && panel) panel.open = false;
         if (options.history === "push") {
           window.history.pushState({ finder: true }, "", listPath + search);
           // Later pauses in the same burst of typing update this entry.
@@ -138,7 +152,10 @@
   finder.addEventListener("submit", function (event) {
     event.preventDefault();
     stopTyping();
-    load(queryFromForm(), { history: "push", focusResults: true, keepTyping: false });
+    // On a phone, "Show N trials" folds the filters away and shows the results.
+    load(queryFromForm(), {
+      history: "push", focusResults: true, keepTyping: false, closeFilters: narrow.matches
+    });
   });
 
   finder.addEventListener("click", function (event) {

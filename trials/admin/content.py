@@ -24,11 +24,11 @@ class InvestigatorAdmin(admin.ModelAdmin):
 
 @admin.register(CancerType)
 class CancerTypeAdmin(admin.ModelAdmin):
-    list_display = ["name", "parent"]
+    list_display = ["name", "lay_name", "parent"]
     list_filter = ["parent"]
-    search_fields = ["name"]
+    search_fields = ["name", "lay_name", "other_names"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "parent", "description"]
+    fields = ["name", "slug", "parent", "lay_name", "other_names", "description"]
 
 
 @admin.register(GlossaryTerm)

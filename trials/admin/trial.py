@@ -107,6 +107,15 @@ class TrialAdmin(VersionAdmin):
             },
         ),
         (
+            _("Contact for families"),
+            {
+                "description": _(
+                    "Leave empty to show the trial office's phone and email (Centre settings)."
+                ),
+                "fields": ["contact_name", ("contact_phone", "contact_email")],
+            },
+        ),
+        (
             _("Publication and review"),
             {
                 "fields": [
@@ -152,8 +161,10 @@ class TrialAdmin(VersionAdmin):
     ]
     list_filter = ["status", "phase", CancerTypeListFilter, "publication", ReviewDueFilter]
     list_select_related = ["last_reviewed_by"]
-    search_fields = ["short_name", "subtitle", "official_title", "registry_numbers__value"]
-    search_help_text = _("Search by short name, title or registry number.")
+    search_help_text = _(
+        "The public site's search: names, titles, texts, cancer types (with their group), "
+        "drugs, investigators, sponsors and registry numbers."
+    )
     list_per_page = 50
     actions = ["publish_trials", "withdraw_trials", "mark_trials_reviewed"]
 
@@ -167,6 +178,16 @@ class TrialAdmin(VersionAdmin):
             rows = self.short_text_fields[db_field.name]
             kwargs["widget"] = AdminTextareaWidget(attrs={"rows": rows})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_search_fields(self, request):
+        # Any value shows the search box; get_search_results does the searching.
+        return ["short_name"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """The one search families use (trials.search), so staff find what they find."""
+        if not search_term.strip():
+            return queryset, False
+        return queryset.search(search_term), False
 
     def view_on_site(self, obj):
         # Drafts and withdrawn trials open in the staff preview, not a public 404.

@@ -35,6 +35,7 @@ from trials.models import (
     Publication,
     Registry,
     RegistryNumber,
+    SiteSettings,
     Status,
     Trial,
     TrialInvestigator,
@@ -202,8 +203,13 @@ def registry_numbers_from_ctgov(study: dict) -> list[tuple[str, str]]:
     return list(numbers.items())
 
 
-def trial_spec_from_ctgov(study: dict, *, short_name: str, subtitle: str) -> dict:
+def trial_spec_from_ctgov(
+    study: dict, *, short_name: str, subtitle: str, summary: str = ""
+) -> dict:
     """A real trial as the demo loader writes it, from facts in its registry record only.
+
+    `summary`: one written for families from the record; without it, the record's own
+    summary (its first paragraph). The goal comes from the record's summary either way.
 
     Status comes from the record's overallStatus (ClinicalTrials.gov's codes, lower-cased, are
     the model's); a record without one gets 'unknown'. Nothing is said about this centre:
@@ -220,13 +226,14 @@ def trial_spec_from_ctgov(study: dict, *, short_name: str, subtitle: str) -> dic
     lead_sponsor = protocol.get("sponsorCollaboratorsModule", {}).get("leadSponsor", {})
 
     official_title = identification.get("officialTitle") or identification["briefTitle"]
-    summary = first_paragraph(plain_text(description.get("briefSummary")))
+    registered_summary = first_paragraph(plain_text(description.get("briefSummary")))
     min_age = parse_ctgov_age(eligibility.get("minimumAge")) or None
     max_age = parse_ctgov_age(eligibility.get("maximumAge"))
     with translation.override("en"):
         age_range = describe_age_range(min_age, max_age)
     source = f"Source: ClinicalTrials.gov record {nct_id}."
     details = leading_paragraphs(plain_text(description.get("detailedDescription")))
+
     overall_status = status_module.get("overallStatus", "").lower()
 
     return {
@@ -235,7 +242,7 @@ def trial_spec_from_ctgov(study: dict, *, short_name: str, subtitle: str) -> dic
             "short_name": short_name,
             "subtitle": subtitle,
             "official_title": official_title,
-            "summary": summary,
+            "summary": summary or registered_summary,
             "eligibility": (
                 f"Conditions studied, as registered: {'; '.join(conditions)}. "
                 f"Age: {age_range}. The full inclusion and exclusion criteria are listed in "
@@ -246,7 +253,7 @@ def trial_spec_from_ctgov(study: dict, *, short_name: str, subtitle: str) -> dic
             "disease_setting": disease_setting_from_text(
                 " ".join([official_title, identification["briefTitle"], *conditions])
             ),
-            "goal": _goal(summary, design.get("designInfo", {}).get("primaryPurpose")),
+            "goal": _goal(registered_summary, design.get("designInfo", {}).get("primaryPurpose")),
             "background": "\n\n".join(filter(None, [details, source])),
             "arms_intro": "",
             "phase": phase_from_ctgov(design.get("phases", [])),
@@ -322,6 +329,7 @@ class DemoLoad:
 def load_demo_data() -> DemoLoad:
     """Create or update every demo cancer type and trial. Call inside a transaction."""
     load = DemoLoad()
+    _load_centre_contact()
     cancer_types = _load_cancer_types(load)
     _load_trial(load, cancer_types, esmart_spec())
     for nct_id, names in content.REAL_TRIALS.items():
@@ -332,12 +340,16 @@ def load_demo_data() -> DemoLoad:
 
 
 def esmart_spec() -> dict:
-    """ESMART from the seed page, with its arms from its registry record."""
+    """ESMART from the seed page, with its arms and registry numbers from its registry
+    record, each arm described in plain words (content.ESMART_ARMS)."""
     study = read_ctgov_record(content.ESMART_NCT_ID)
-    return {
-        **content.ESMART,
-        "arms": arms_from_ctgov(study, status=content.ESMART["arm_status"]),
-    }
+    arms = arms_from_ctgov(study, status=content.ESMART["arm_status"])
+    for arm in arms:
+        arm.update(content.ESMART_ARMS[arm["name"]])
+    numbers = dict(content.ESMART["registry_numbers"])
+    for registry, value in registry_numbers_from_ctgov(study):
+        numbers.setdefault(registry, value)
+    return {**content.ESMART, "arms": arms, "registry_numbers": list(numbers.items())}
 
 
 def _load_cancer_types(load: DemoLoad) -> dict[str, CancerType]:
@@ -346,22 +358,42 @@ def _load_cancer_types(load: DemoLoad) -> dict[str, CancerType]:
         parent = load.save(
             CancerType,
             {"slug": group["slug"]},
-            {"name": group["name"], "description": group["description"], "parent": None},
+            {**_cancer_type_values(group), "parent": None},
         )
         by_slug[parent.slug] = parent
         for cancer_type in group["types"]:
             child = load.save(
                 CancerType,
                 {"slug": cancer_type["slug"]},
-                {
-                    "name": cancer_type["name"],
-                    "description": cancer_type["description"],
-                    "parent": parent,
-                },
+                {**_cancer_type_values(cancer_type), "parent": parent},
             )
             by_slug[child.slug] = child
     load.cancer_types = list(by_slug.values())
     return by_slug
+
+
+def _cancer_type_values(spec: dict) -> dict:
+    return {
+        "name": spec["name"],
+        "description": spec["description"],
+        "lay_name": spec.get("lay_name", ""),
+        "other_names": "\n".join(spec.get("other_names", [])),
+    }
+
+
+def _load_centre_contact() -> None:
+    """The demo's example contact details, where staff have not set their own."""
+    centre = SiteSettings.load()
+    missing = {
+        name: value
+        for name, value in content.DEMO_CENTRE_CONTACT.items()
+        if not getattr(centre, name)
+    }
+    if missing:
+        for name, value in missing.items():
+            setattr(centre, name, value)
+        centre.full_clean()
+        centre.save()
 
 
 def _load_organisation(load: DemoLoad, organisation: dict | None) -> Organisation | None:

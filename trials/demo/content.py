@@ -33,6 +33,8 @@ CANCER_TYPE_GROUPS = [
     {
         "name": "Solid tumors",
         "slug": "solid-tumors",
+        "lay_name": "cancers that grow as a lump",
+        "other_names": ["solid tumour", "solid cancer"],
         "description": (
             "Cancers that grow as a lump (a tumor) somewhere in the body, for example in a bone, "
             "a muscle, a kidney or nerve tissue. Brain and spinal cord tumors are listed "
@@ -42,6 +44,7 @@ CANCER_TYPE_GROUPS = [
             {
                 "name": "Neuroblastoma",
                 "slug": "neuroblastoma",
+                "other_names": ["nerve cell tumour", "adrenal tumour"],
                 "description": (
                     "A tumor that develops from immature nerve cells, most often in an adrenal "
                     "gland (above a kidney) or along the spine. It mostly affects babies and "
@@ -51,6 +54,8 @@ CANCER_TYPE_GROUPS = [
             {
                 "name": "Osteosarcoma",
                 "slug": "osteosarcoma",
+                "lay_name": "bone cancer",
+                "other_names": ["bone tumour", "osteogenic sarcoma"],
                 "description": (
                     "A cancer of the bone, most often near the knee or the shoulder. It occurs "
                     "mostly in teenagers and young adults."
@@ -59,6 +64,8 @@ CANCER_TYPE_GROUPS = [
             {
                 "name": "Wilms tumor",
                 "slug": "wilms-tumor",
+                "lay_name": "kidney cancer",
+                "other_names": ["nephroblastoma", "kidney tumour", "Wilms' tumour"],
                 "description": (
                     "The most common kidney cancer in children, also called nephroblastoma. It "
                     "is usually found in young children."
@@ -67,10 +74,32 @@ CANCER_TYPE_GROUPS = [
             {
                 "name": "Rhabdomyosarcoma",
                 "slug": "rhabdomyosarcoma",
+                "lay_name": "a soft-tissue cancer",
+                "other_names": ["soft tissue sarcoma", "muscle cancer"],
                 "description": (
                     "A soft-tissue cancer that develops from cells that would normally become "
                     "muscle. It can start almost anywhere in the body, for example in the head "
                     "and neck, the bladder or an arm or leg."
+                ),
+            },
+            {
+                "name": "Ewing sarcoma",
+                "slug": "ewing-sarcoma",
+                "lay_name": "bone cancer",
+                "other_names": ["Ewing's sarcoma", "Ewing tumour"],
+                "description": (
+                    "A cancer of the bone or, less often, of the soft tissue around it. It occurs "
+                    "mostly in teenagers and young adults."
+                ),
+            },
+            {
+                "name": "Retinoblastoma",
+                "slug": "retinoblastoma",
+                "lay_name": "eye cancer",
+                "other_names": ["eye tumour"],
+                "description": (
+                    "A cancer of the retina, the light-sensitive layer at the back of the eye. It "
+                    "mostly affects babies and young children."
                 ),
             },
         ],
@@ -78,6 +107,8 @@ CANCER_TYPE_GROUPS = [
     {
         "name": "Hematologic malignancies",
         "slug": "hematologic-malignancies",
+        "lay_name": "blood cancers: leukaemia and lymphoma",
+        "other_names": ["blood cancer", "haematological cancer", "bone marrow cancer"],
         "description": (
             "Cancers of the blood, the bone marrow and the lymph nodes, such as leukemia and "
             "lymphoma."
@@ -86,6 +117,8 @@ CANCER_TYPE_GROUPS = [
             {
                 "name": "Acute lymphoblastic leukemia",
                 "slug": "acute-lymphoblastic-leukemia",
+                # Not "ALL": search would read the everyday word "all" as this leukaemia.
+                "other_names": ["lymphoblastic leukaemia", "lymphatic leukaemia"],
                 "description": (
                     "A cancer of the bone marrow in which immature lymphocytes (a kind of white "
                     "blood cell) grow out of control. It is the most common cancer in children."
@@ -94,6 +127,7 @@ CANCER_TYPE_GROUPS = [
             {
                 "name": "Acute myeloid leukemia",
                 "slug": "acute-myeloid-leukemia",
+                "other_names": ["AML", "myeloid leukaemia"],
                 "description": (
                     "A cancer of the blood-forming cells in the bone marrow, in which immature "
                     "myeloid cells grow out of control. In children it is less common than "
@@ -103,6 +137,8 @@ CANCER_TYPE_GROUPS = [
             {
                 "name": "Lymphoma",
                 "slug": "lymphoma",
+                "lay_name": "cancer of the lymph glands",
+                "other_names": ["Hodgkin lymphoma", "non-Hodgkin lymphoma", "lymph node cancer"],
                 "description": (
                     "A cancer of the lymphatic system, which is part of the body's defence "
                     "against infection. The two main kinds are Hodgkin lymphoma and non-Hodgkin "
@@ -114,6 +150,7 @@ CANCER_TYPE_GROUPS = [
     {
         "name": "Brain and spinal cord tumors",
         "slug": "brain-and-spinal-cord-tumors",
+        "other_names": ["brain tumour", "brain cancer", "spinal cord tumour", "CNS tumour"],
         "description": (
             "Tumors that start in the brain or the spinal cord (the central nervous system). "
             "Together they are the most common solid tumors in children."
@@ -122,6 +159,7 @@ CANCER_TYPE_GROUPS = [
             {
                 "name": "Medulloblastoma",
                 "slug": "medulloblastoma",
+                "other_names": ["cerebellum tumour"],
                 "description": (
                     "A fast-growing tumor that starts in the cerebellum, at the back of the "
                     "brain. It is the most common malignant brain tumor in children."
@@ -130,6 +168,7 @@ CANCER_TYPE_GROUPS = [
             {
                 "name": "High-grade glioma / DIPG",
                 "slug": "high-grade-glioma-dipg",
+                "other_names": ["diffuse midline glioma", "brainstem glioma", "glioblastoma"],
                 "description": (
                     "Fast-growing tumors that start in the glial (supporting) cells of the brain "
                     "or spinal cord. DIPG (diffuse intrinsic pontine glioma) is a high-grade "
@@ -139,6 +178,7 @@ CANCER_TYPE_GROUPS = [
             {
                 "name": "Low-grade glioma",
                 "slug": "low-grade-glioma",
+                "other_names": ["astrocytoma", "pilocytic astrocytoma", "optic pathway glioma"],
                 "description": (
                     "Slow-growing tumors that start in the glial (supporting) cells of the brain "
                     "or spinal cord. They are the most common brain tumors in children."
@@ -156,6 +196,8 @@ CONDITION_PATTERNS = [
     (r"acute lymphoblastic leuka?emia|\bALL\b", "acute-lymphoblastic-leukemia"),
     (r"lymphoma", "lymphoma"),
     (r"osteosarcoma", "osteosarcoma"),
+    (r"\bewing", "ewing-sarcoma"),
+    (r"retinoblastoma", "retinoblastoma"),
     (r"neuroblastoma", "neuroblastoma"),
     (r"rhabdomyosarcoma", "rhabdomyosarcoma"),
     (r"medulloblastoma", "medulloblastoma"),
@@ -256,8 +298,147 @@ ESMART = {
             "more_information_label": "CCMO",
         }
     ],
+    # The seed page's EudraCT number; the loader adds the record's NCT and EU CT numbers.
     "registry_numbers": [(Registry.EUDRACT, "2016-000133-40")],
     "arm_status": ArmStatus.CLOSED,
+}
+
+# ESMART's arms as families read them, by the record's arm label: the record's dosing
+# shorthand ("iv QD", "BID") in plain words, and what the arm's drug targets where the record
+# says so. The record lists no targets with its arms; its references (published results of
+# arms A/B, E/F, G and K) name the drugs' targets: vistusertib "the dual mTORC1/2 inhibitor",
+# nivolumab "programmed cell death protein 1 inhibitor", fadraciclib "the CDK2/9 inhibitor".
+# Nothing else is known from the record or the seed page, so other arms name no target.
+VISTUSERTIB_TARGET = "mTORC1 and mTORC2, which vistusertib blocks"
+NIVOLUMAB_TARGET = "PD-1 (programmed cell death protein 1), which nivolumab blocks"
+FADRACICLIB_TARGET = "CDK2 and CDK9, which fadraciclib blocks"
+EVERY_28_DAYS = "Each treatment cycle lasts 28 days."
+EVERY_21_DAYS = "Each treatment cycle lasts 21 days."
+
+ESMART_ARMS = {
+    "Arm A. Ribociclib + Topotecan and Temozolomide": {
+        "description": (
+            "Topotecan (into a vein) and temozolomide (capsules by mouth) once a day on days 1 "
+            "to 5, then ribociclib (capsules or liquid by mouth) once a day on days 6 to 20. "
+            + EVERY_28_DAYS
+        ),
+    },
+    "Arm B. Ribociclib + Everolimus": {
+        "description": (
+            "Ribociclib (capsules or liquid by mouth) once a day for 21 days, and everolimus "
+            "(tablets that melt in the mouth) once a day every day. " + EVERY_28_DAYS
+        ),
+    },
+    "ARM C. Adavosertib + Carboplatin": {
+        "description": (
+            "Adavosertib (capsules by mouth) twice a day, 3 days on and 4 days off, in the "
+            "first week, and carboplatin (into a vein) on day 1. " + EVERY_21_DAYS
+        ),
+    },
+    "Arm D. Olaparib + Irinotecan": {
+        "description": (
+            "Olaparib (tablets by mouth) twice a day on days 1 to 10, and irinotecan (into a "
+            "vein) once a day on days 4 to 8. " + EVERY_21_DAYS
+        ),
+    },
+    "Arm E. Vistusertib single agent": {
+        "target": VISTUSERTIB_TARGET,
+        "description": (
+            "Vistusertib (tablets by mouth) twice a day, 2 days on and 5 days off, every week. "
+            + EVERY_28_DAYS
+        ),
+    },
+    "Arm F. Vistusertib + Topotecan and Temozolomide": {
+        "target": VISTUSERTIB_TARGET,
+        "description": (
+            "Topotecan (into a vein) and temozolomide (capsules by mouth) once a day on days 1 "
+            "to 5, and vistusertib (tablets by mouth) twice a day, 3 days on and 4 days off, "
+            "every week. " + EVERY_28_DAYS
+        ),
+    },
+    "Arm G. Nivolumab + Cyclophosphamide +/- Radiotherapy": {
+        "target": NIVOLUMAB_TARGET,
+        "description": (
+            "Nivolumab (into a vein) on days 1 and 15, and cyclophosphamide (tablets or liquid "
+            "by mouth) twice a day, one week on and one week off. " + EVERY_28_DAYS + " From "
+            "two weeks after the first nivolumab, radiotherapy or another local treatment "
+            "(radiofrequency or cryotherapy) may be given to ease symptoms."
+        ),
+    },
+    "Arm H. Selumetinib + Vistusertib": {
+        "target": VISTUSERTIB_TARGET,
+        "description": (
+            "Selumetinib (capsules by mouth) twice a day, every day, and vistusertib (by mouth) "
+            "twice a day, 2 days on and 5 days off, every week. " + EVERY_28_DAYS
+        ),
+    },
+    "Arm I. Enasidenib": {
+        "description": (
+            "Enasidenib (tablets, or a form sprinkled on food, by mouth) once a day, every day. "
+            + EVERY_28_DAYS
+        ),
+    },
+    "Arm J. Lirilumab + Nivolumab": {
+        "target": NIVOLUMAB_TARGET,
+        "description": (
+            "Nivolumab (into a vein) on days 1 and 15, and lirilumab (into a vein) on day 1. "
+            + EVERY_28_DAYS
+        ),
+    },
+    "Arm K. Fadraciclib (CYC065) + Temozolomide": {
+        "target": FADRACICLIB_TARGET,
+        "description": (
+            "Fadraciclib (into a vein) on day 1, and in some cases day 15, and temozolomide "
+            "(capsules by mouth) once a day on days 1 to 5. " + EVERY_28_DAYS
+        ),
+    },
+    "Arm L. Fadraciclib (CYC065) + Cytarabine": {
+        "target": FADRACICLIB_TARGET,
+        "description": (
+            "Fadraciclib (into a vein) on day 1, and in some cases day 15, and cytarabine (into "
+            "a vein or under the skin) on days 2 to 5 and 8 to 11. " + EVERY_28_DAYS
+        ),
+    },
+    "Arm M. Ribociclib + Everolimus +/- Dexamethasone": {
+        "description": (
+            "Ribociclib (capsules or tablets by mouth) once a day on days 1 to 21, and "
+            "everolimus (tablets that dissolve in water) once a day, every day. "
+            + EVERY_28_DAYS
+            + " Children with leukemia or lymphoma also get dexamethasone (by mouth or into a "
+            "vein) on days 1 to 7 of each cycle; with ALL, AML or non-Hodgkin lymphoma, also "
+            "chemotherapy into the fluid around the spinal cord as usual, depending on whether "
+            "the disease has reached the brain or spinal cord."
+        ),
+    },
+    "Arm N. Ceralasertib (AZD6738) + Olaparib": {
+        "description": (
+            "Olaparib (tablets by mouth) twice a day, and ceralasertib (tablets by mouth) once "
+            "or twice a day. " + EVERY_28_DAYS
+        ),
+    },
+    "Arm O. Futibatinib (TAS-120)": {
+        "description": ("Futibatinib (tablets by mouth) once a day, every day. " + EVERY_28_DAYS),
+    },
+    "Arm P. Capmatinib (INC280) + Everolimus": {
+        "description": (
+            "Capmatinib (tablets by mouth) twice a day, every day, and everolimus (tablets that "
+            "dissolve in water) once a day, every day. " + EVERY_28_DAYS
+        ),
+    },
+    "Arm Q. Peposertib + Avelumab and Metronomic Temozolomide": {
+        "description": (
+            "Peposertib (tablets by mouth) twice a day, every day; avelumab (into a vein) on "
+            "days 1 and 15; and temozolomide (capsules by mouth) once a day, 5 days a week, at a "
+            "low, regular dose (“metronomic”). " + EVERY_28_DAYS
+        ),
+    },
+    "Arm R. Capivasertib + metronomic Vinorelbine": {
+        "description": (
+            "Capivasertib (tablets by mouth) twice a day, 4 days on and 3 days off, every week, "
+            "and vinorelbine (soft capsules by mouth) once a day on days 1, 3 and 5 of every "
+            "week. " + EVERY_28_DAYS
+        ),
+    },
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -266,14 +447,77 @@ ESMART = {
 # organisation's study ID or a short form of its brief title).
 # ---------------------------------------------------------------------------------------------
 
+# Each has a summary written for families from its record; the record's own summary follows
+# in the page's background, as registered.
 REAL_TRIALS = {
-    "NCT02559778": {"short_name": "PEDS-PLAN", "subtitle": "neuroblastoma"},  # acronym
-    "NCT03900793": {"short_name": "Losartan + Sunitinib", "subtitle": "osteosarcoma"},
-    "NCT04322318": {"short_name": "AREN1921", "subtitle": "Wilms tumor"},  # COG study ID
+    "NCT02559778": {
+        "short_name": "PEDS-PLAN",  # acronym
+        "subtitle": "neuroblastoma",
+        "summary": (
+            "For children and young people who have just been diagnosed with high-risk "
+            "neuroblastoma. The study looks at whether it is possible and safe to add medicines "
+            "chosen to match the tumor's molecular make-up to the first chemotherapy. After "
+            "that, children are divided by chance between the usual immunotherapy with or "
+            "without a medicine called DFMO, and then all go on with DFMO to try to keep the "
+            "neuroblastoma from coming back."
+        ),
+    },
+    "NCT03900793": {
+        "short_name": "Losartan + Sunitinib",
+        "subtitle": "osteosarcoma",
+        "summary": (
+            "For children from 10 years old, and adults, whose osteosarcoma (bone cancer) has "
+            "come back or did not respond well enough to treatment. Two medicines, losartan and "
+            "sunitinib, are given together. The study first looks for the highest dose that is "
+            "safe, trying it step by step in small groups of patients, then gives that dose to "
+            "more patients to get a first idea of how well it works."
+        ),
+    },
+    "NCT04322318": {
+        "short_name": "AREN1921",  # COG study ID
+        "subtitle": "Wilms tumor",
+        "summary": (
+            "For children and young people with Wilms tumor (a kidney cancer): those just "
+            "diagnosed with a stage II to IV diffuse anaplastic Wilms tumor, and those whose "
+            "favorable histology Wilms tumor has come back. The study looks at how well "
+            "combinations of chemotherapy work: regimen UH-3 or regimen ICE/Cyclo/Topo, "
+            "depending on the kind of tumor and on the earlier treatment."
+        ),
+    },
     "NCT05183035": {
         "short_name": "ITCC-101/APAL2020D",  # the organisation's study ID
         "subtitle": "relapsed acute myeloid leukemia",
+        "summary": (
+            "For children, teenagers and young adults whose acute myeloid leukemia (AML) has "
+            "come back a second time, or a first time when they cannot have more of the "
+            "medicines called anthracyclines. Everyone gets chemotherapy (fludarabine, "
+            "cytarabine and gemtuzumab ozogamicin [GO]); by chance, one of two groups also gets "
+            "venetoclax, a medicine that blocks BCL-2, a protein that helps leukemia cells "
+            "survive. The study looks at whether adding venetoclax helps children live longer."
+        ),
     },
+}
+
+# The centre's contact details as the demo shows them: clearly examples (the number cannot
+# be dialled: Dutch local numbers never start with 0), filled in only where staff have not
+# set their own.
+DEMO_CENTRE_CONTACT = {
+    "phone": "+31 30 000 0000",
+    "email": "trialoffice@example.org",
+    "opening_hours": "Monday to Friday, 9:00 to 17:00 (example contact details)",
+    "how_to_take_part": (
+        "<p>Talk to your child's doctor first. They know your child's illness and can tell "
+        "you whether a trial could fit.</p>"
+        "<ul><li>Your doctor can refer your child to us, or ask the trial office whether a "
+        "trial is open for your child. A second opinion is possible too.</li>"
+        "<li>If a trial may fit, the trial team explains it in a conversation and in "
+        "writing. You decide in your own time, and you can always say no or stop later, "
+        "without giving a reason.</li></ul>"
+    ),
+    "international_patients": (
+        "Living outside the Netherlands? Your child's doctor can contact the trial office "
+        "about a referral."
+    ),
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -7,9 +7,13 @@ from .cancer_type import (
     CancerTypeQuerySet,
     arrange_in_groups,
     count_trials_by_cancer_type,
+    tags_counting_for,
 )
 from .choices import (
     OPEN_STATUSES,
+    PHASE_EXPLANATIONS,
+    STATUS_EXPLANATIONS,
+    STATUS_GROUPS,
     STATUS_REGISTRY_TERMS,
     ApprovalKind,
     ArmStatus,
@@ -19,6 +23,7 @@ from .choices import (
     Publication,
     Registry,
     Status,
+    StatusGroup,
 )
 from .event import PublicTrialState, TrialEvent, TrialEventKind, TrialEventQuerySet
 from .glossary import GlossaryTerm, GlossaryTermQuerySet
@@ -28,14 +33,20 @@ from .registry import (
     REGISTRY_URLS,
     RegistryNumber,
     normalise_registry_value,
+    registry_number_candidates,
 )
-from .trial import RICH_TEXT_FIELDS, Trial, TrialQuerySet
+from .site import Contact, FontScope, SiteSettings, tel_href
+from .trial import RICH_TEXT_FIELDS, Trial, TrialQuerySet, in_cancer_types, open_first_rank
+from .vocabulary import SpellingVariant
 
 __all__ = [
     "OPEN_STATUSES",
+    "PHASE_EXPLANATIONS",
     "REGISTRY_FORMATS",
     "REGISTRY_URLS",
     "RICH_TEXT_FIELDS",
+    "STATUS_EXPLANATIONS",
+    "STATUS_GROUPS",
     "STATUS_REGISTRY_TERMS",
     "Approval",
     "ApprovalKind",
@@ -43,7 +54,9 @@ __all__ = [
     "ArmStatus",
     "CancerType",
     "CancerTypeQuerySet",
+    "Contact",
     "DiseaseSetting",
+    "FontScope",
     "GlossaryTerm",
     "GlossaryTermQuerySet",
     "Investigator",
@@ -54,7 +67,10 @@ __all__ = [
     "PublicTrialState",
     "Registry",
     "RegistryNumber",
+    "SiteSettings",
+    "SpellingVariant",
     "Status",
+    "StatusGroup",
     "Trial",
     "TrialEvent",
     "TrialEventKind",
@@ -63,5 +79,10 @@ __all__ = [
     "TrialQuerySet",
     "arrange_in_groups",
     "count_trials_by_cancer_type",
+    "in_cancer_types",
     "normalise_registry_value",
+    "open_first_rank",
+    "registry_number_candidates",
+    "tags_counting_for",
+    "tel_href",
 ]

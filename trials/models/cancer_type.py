@@ -1,16 +1,29 @@
-"""Cancer types in two levels (groups and types), and the one rule for which trials
-belong to a cancer type."""
-
-from collections import defaultdict
+"""Cancer types in two levels (groups and types), the words families use for them, and the
+one rule for which trials belong to a cancer type."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
 from ..rich_text import EDITOR_CONFIG, sanitize_html
+
+
+def tags_counting_for(cancer_types) -> Q:
+    """THE cancer-type hierarchy rule, the one place it is written.
+
+    A trial belongs to a cancer type when it is tagged with that type; with its group (a
+    trial for all solid tumours is a trial for neuroblastoma too); or, for a group, with
+    one of the group's types. As a condition on a trial's cancer-type tags
+    (Trial.cancer_types.through) for any of `cancer_types`. The finder's filter and its
+    counts, search, the cancer-type pages, related trials and the admin's filter all call
+    this, through TrialQuerySet.in_cancer_types() and count_trials_by_cancer_type().
+    """
+    ids = {cancer_type.pk for cancer_type in cancer_types}
+    groups = {cancer_type.parent_id for cancer_type in cancer_types} - {None}
+    return Q(cancertype_id__in=ids | groups) | Q(cancertype__parent_id__in=ids)
 
 
 class CancerTypeQuerySet(models.QuerySet):
@@ -19,34 +32,28 @@ class CancerTypeQuerySet(models.QuerySet):
 
     def tree(self, trials) -> list["CancerType"]:
         """Groups in name order, each with `.types` (its cancer types), all with
-        `trial_count` against `trials`. Two queries: the types and the trials' tags."""
+        `trial_count` against `trials`. Two queries: the types and the counts."""
         cancer_types = list(self.order_by("name"))
         count_trials_by_cancer_type(cancer_types, trials)
         return arrange_in_groups(cancer_types)
 
 
 def count_trials_by_cancer_type(cancer_types: list["CancerType"], trials) -> None:
-    """Set `trial_count` on each of `cancer_types` (all of them, groups and types): how
-    many of `trials` the finder shows for it (TrialQuerySet.in_cancer_types). One query,
-    for the (trial, type) tags of the trials, whatever the number of types."""
+    """Set `trial_count` on each of `cancer_types` (groups and types): how many of `trials`
+    belong to it by the hierarchy rule. One query, whatever the number of types."""
+    if not cancer_types:
+        return
     tags = CancerType.trials.through.objects.filter(trial_id__in=trials.values("pk"))
-    tagged_with = defaultdict(set)  # cancer type id -> ids of the trials tagged with it
-    for trial_id, cancer_type_id in tags.values_list("trial_id", "cancertype_id"):
-        tagged_with[cancer_type_id].add(trial_id)
-    types_in_group = defaultdict(list)
+    counts = tags.aggregate(
+        **{
+            f"type_{cancer_type.pk}": Count(
+                "trial_id", distinct=True, filter=tags_counting_for([cancer_type])
+            )
+            for cancer_type in cancer_types
+        }
+    )
     for cancer_type in cancer_types:
-        if cancer_type.parent_id:
-            types_in_group[cancer_type.parent_id].append(cancer_type.pk)
-    for cancer_type in cancer_types:
-        found = set(tagged_with[cancer_type.pk])
-        if cancer_type.parent_id is None:
-            # A group: its own trials and those of each of its types.
-            for type_id in types_in_group[cancer_type.pk]:
-                found |= tagged_with[type_id]
-        else:
-            # A type: its own trials and those for its whole group.
-            found |= tagged_with[cancer_type.parent_id]
-        cancer_type.trial_count = len(found)
+        cancer_type.trial_count = counts[f"type_{cancer_type.pk}"]
 
 
 def arrange_in_groups(cancer_types: list["CancerType"]) -> list["CancerType"]:
@@ -82,6 +89,25 @@ class CancerType(models.Model):
         config=EDITOR_CONFIG,
         sanitize=sanitize_html,
         help_text=_("A short plain-language description for families."),
+    )
+    lay_name = models.CharField(
+        _("everyday name"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "The words families use, shown beside the medical name where it helps, "
+            "e.g. 'blood cancers: leukaemia and lymphoma' or 'kidney cancer'. Search finds it."
+        ),
+    )
+    other_names = models.TextField(
+        _("other names"),
+        max_length=2000,
+        blank=True,
+        help_text=_(
+            "Other names families or doctors may search for, one per line, e.g. "
+            "'nephroblastoma' or 'bone cancer'. Not shown; search finds them. British and "
+            "American spellings are matched by the spelling variants, so one spelling is enough."
+        ),
     )
     # When the page's own text last changed: sitemaps and conditional GET read it.
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -119,3 +145,9 @@ class CancerType(models.Model):
     @property
     def is_group(self) -> bool:
         return self.parent_id is None
+
+    @property
+    def search_names(self) -> list[str]:
+        """Every name search matches this type by: medical, everyday and other names."""
+        names = [self.name, self.lay_name, *self.other_names.splitlines()]
+        return [name.strip() for name in names if name.strip()]

@@ -45,6 +45,67 @@ STATUS_REGISTRY_TERMS = {
 }
 
 
+class StatusGroup(models.TextChoices):
+    """What a status means for a family, in six groups that each look different on the page
+    (static/css/site.css: a symbol, a colour and a border style, never colour alone).
+    In the order the finder lists trials by default: open ones first."""
+
+    OPEN = "open", _("Open")
+    BY_INVITATION = "by_invitation", _("By invitation only")
+    NOT_YET_OPEN = "not_yet_open", _("Not yet open")
+    PAUSED = "paused", _("Temporarily closed")
+    UNCONFIRMED = "unconfirmed", _("Status not confirmed")
+    CLOSED = "closed", _("Closed or completed")
+
+    @property
+    def explanation(self) -> str:
+        return STATUS_GROUP_EXPLANATIONS[self]
+
+
+STATUS_GROUPS = {
+    Status.RECRUITING: StatusGroup.OPEN,
+    Status.ENROLLING_BY_INVITATION: StatusGroup.BY_INVITATION,
+    Status.NOT_YET_RECRUITING: StatusGroup.NOT_YET_OPEN,
+    Status.SUSPENDED: StatusGroup.PAUSED,
+    Status.UNKNOWN: StatusGroup.UNCONFIRMED,
+    Status.ACTIVE_NOT_RECRUITING: StatusGroup.CLOSED,
+    Status.TERMINATED: StatusGroup.CLOSED,
+    Status.COMPLETED: StatusGroup.CLOSED,
+    Status.WITHDRAWN: StatusGroup.CLOSED,
+}
+
+STATUS_GROUP_EXPLANATIONS = {
+    StatusGroup.OPEN: _("New patients can take part."),
+    StatusGroup.BY_INVITATION: _(
+        "Only children invited by their treating doctor can take part; ask the doctor."
+    ),
+    StatusGroup.NOT_YET_OPEN: _("Approved, but not taking patients yet."),
+    StatusGroup.PAUSED: _("Not taking new patients for now; it may open again."),
+    StatusGroup.UNCONFIRMED: _(
+        "Our staff have not yet confirmed whether this trial is open at our centre. "
+        "Please ask the trial office."
+    ),
+    StatusGroup.CLOSED: _(
+        "Not taking new patients: the places are filled, or the trial has stopped or ended."
+    ),
+}
+
+# A sentence per status for the trial page, more precise than its group's.
+STATUS_EXPLANATIONS = {
+    Status.NOT_YET_RECRUITING: STATUS_GROUP_EXPLANATIONS[StatusGroup.NOT_YET_OPEN],
+    Status.RECRUITING: STATUS_GROUP_EXPLANATIONS[StatusGroup.OPEN],
+    Status.ENROLLING_BY_INVITATION: STATUS_GROUP_EXPLANATIONS[StatusGroup.BY_INVITATION],
+    Status.ACTIVE_NOT_RECRUITING: _(
+        "No new patients can take part; the children already in the trial continue."
+    ),
+    Status.SUSPENDED: STATUS_GROUP_EXPLANATIONS[StatusGroup.PAUSED],
+    Status.TERMINATED: _("The trial stopped early. No new patients can take part."),
+    Status.COMPLETED: _("The trial has finished. No new patients can take part."),
+    Status.WITHDRAWN: _("The trial stopped before anyone took part."),
+    Status.UNKNOWN: STATUS_GROUP_EXPLANATIONS[StatusGroup.UNCONFIRMED],
+}
+
+
 class Phase(models.TextChoices):
     EARLY_PHASE_1 = "early_phase_1", _("Early phase 1")
     PHASE_1 = "phase_1", _("Phase 1")
@@ -54,6 +115,25 @@ class Phase(models.TextChoices):
     PHASE_3 = "phase_3", _("Phase 3")
     PHASE_4 = "phase_4", _("Phase 4")
     NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+    @property
+    def explanation(self) -> str:
+        return PHASE_EXPLANATIONS[self]
+
+
+# What each phase means, in the words of the glossary's "phase".
+PHASE_EXPLANATIONS = {
+    Phase.EARLY_PHASE_1: _("A first, small study of a new treatment in a few patients."),
+    Phase.PHASE_1: _("Looks at how safe a new treatment is and which dose to give."),
+    Phase.PHASE_1_2: _("First looks for a safe dose of a new treatment, then at whether it works."),
+    Phase.PHASE_2: _("Looks at whether a treatment works against a certain cancer."),
+    Phase.PHASE_2_3: _(
+        "Looks at whether a treatment works, then compares it with the standard treatment."
+    ),
+    Phase.PHASE_3: _("Compares a treatment with the standard treatment."),
+    Phase.PHASE_4: _("Studies a treatment that is already approved, in more patients."),
+    Phase.NOT_APPLICABLE: _("This study does not test a medicine in steps, so it has no phase."),
+}
 
 
 class DiseaseSetting(models.TextChoices):

@@ -43,6 +43,27 @@ def normalise_registry_value(registry: str, value: str) -> str:
     return value
 
 
+# How people type a registry's name before its number: "EudraCT number: ", "EU CT no. ",
+# "ClinicalTrials.gov ID ". Matched on the text with its spaces removed, upper-cased.
+REGISTRY_NAME_PREFIX = re.compile(
+    r"^(?:EUDRACT|EU-?CT|CTIS|CLINICALTRIALS(?:\.GOV)?|ISRCTN|NCT)"
+    r"(?:NUMBER|NO\.?|NR\.?|ID|IDENTIFIER)?[:#.-]*"
+)
+# NCT and ISRCTN numbers keep their letters: "nct 02813135" and "NCT: 02813135" are
+# NCT02813135.
+LETTERED_NUMBER = re.compile(r"^(NCT|ISRCTN)(?:NUMBER|NO\.?|NR\.?|ID)?[:#.-]*(\d{8})$")
+
+
+def registry_number_candidates(text: str) -> set[str]:
+    """What `text` may be as a stored registry number: "EudraCT 2016-000133-40" ->
+    2016-000133-40, "nct 02813135" -> NCT02813135. Also the text itself, compacted."""
+    compact = re.sub(r"\s+", "", text or "").upper().strip(".,;:#")
+    candidates = {compact, REGISTRY_NAME_PREFIX.sub("", compact)}
+    if match := LETTERED_NUMBER.match(compact):
+        candidates.add(match[1] + match[2])
+    return {candidate for candidate in candidates if candidate}
+
+
 class RegistryNumber(models.Model):
     trial = models.ForeignKey(
         "Trial", verbose_name=_("trial"), on_delete=models.CASCADE, related_name="registry_numbers"

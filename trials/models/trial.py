@@ -3,6 +3,7 @@
 import datetime
 import logging
 import re
+from collections import Counter
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -13,6 +14,7 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Valu
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
@@ -21,9 +23,11 @@ from ..review import add_months, latest_review_due_by, review_interval_months
 from ..rich_text import EDITOR_CONFIG, sanitize_html
 from ..signals import announce_public_change
 from .arm import Arm
-from .cancer_type import CancerType
+from .cancer_type import CancerType, tags_counting_for
 from .choices import (
     OPEN_STATUSES,
+    STATUS_EXPLANATIONS,
+    STATUS_GROUPS,
     STATUS_REGISTRY_TERMS,
     ArmStatus,
     DiseaseSetting,
@@ -31,10 +35,32 @@ from .choices import (
     Phase,
     Publication,
     Status,
+    StatusGroup,
 )
 from .people import Organisation, TrialInvestigator
+from .site import Contact, SiteSettings, phone_validator
 
 RICH_TEXT_FIELDS = ("eligibility", "goal", "background", "arms_intro")
+# A trial with more arms shows their summary, the list folded behind it (ESMART has 18).
+ARMS_SHOWN_UNFOLDED = 4
+
+
+def in_cancer_types(cancer_types) -> Exists:
+    """A condition: the trial belongs to one of `cancer_types` by the hierarchy rule."""
+    tags = Trial.cancer_types.through.objects.filter(
+        tags_counting_for(cancer_types), trial_id=OuterRef("pk")
+    )
+    return Exists(tags)
+
+
+def open_first_rank() -> Case:
+    """0 for open trials, then by invitation, not yet open ... closed last (StatusGroup)."""
+    ranks = {group: rank for rank, group in enumerate(StatusGroup)}
+    return Case(
+        *(When(status=status, then=Value(ranks[group])) for status, group in STATUS_GROUPS.items()),
+        default=Value(len(ranks)),
+        output_field=models.IntegerField(),
+    )
 
 audit_log = logging.getLogger("trialportal.audit")
 
@@ -44,16 +70,8 @@ class TrialQuerySet(models.QuerySet):
         return self.filter(publication=Publication.PUBLISHED)
 
     def in_cancer_types(self, cancer_types):
-        """Trials for any of `cancer_types`: tagged with it; for a group, tagged with one
-        of its types; for a type, also tagged with its whole group (a trial for all solid
-        tumours is a trial for neuroblastoma too)."""
-        ids = {cancer_type.pk for cancer_type in cancer_types}
-        their_groups = {cancer_type.parent_id for cancer_type in cancer_types} - {None}
-        tagged = Trial.cancer_types.through.objects.filter(
-            Q(cancertype_id__in=ids | their_groups) | Q(cancertype__parent_id__in=ids),
-            trial_id=OuterRef("pk"),
-        )
-        return self.filter(Exists(tagged))
+        """Trials for any of `cancer_types`, by the hierarchy rule (tags_counting_for)."""
+        return self.filter(in_cancer_types(cancer_types))
 
     def for_age_months(self, youngest: int, oldest: int | None = None):
         """Trials whose age range overlaps a child's age, given in months.
@@ -79,11 +97,12 @@ class TrialQuerySet(models.QuerySet):
             Exists(Arm.objects.filter(trial_id=OuterRef("pk"), status=ArmStatus.OPEN))
         )
 
-    def search(self, text: str):
-        """Trials matching `text`, annotated with `relevance`: see trials.search."""
+    def search(self, text: str, *, vocabulary=None):
+        """Trials matching `text`, annotated with `relevance`: see trials.search.
+        `vocabulary`: a trials.search.Vocabulary already read, to save its queries."""
         from ..search import search_trials
 
-        return search_trials(self, text)
+        return search_trials(self, text, vocabulary=vocabulary)
 
     def with_listing_relations(self):
         """What a result card shows beside the trial's own fields, fetched up front."""
@@ -117,13 +136,7 @@ class TrialQuerySet(models.QuerySet):
             self.published()
             .in_cancer_types(cancer_types)
             .exclude(pk=trial.pk)
-            .annotate(
-                open_first=Case(
-                    When(status__in=OPEN_STATUSES, then=Value(0)),
-                    default=Value(1),
-                    output_field=models.IntegerField(),
-                )
-            )
+            .annotate(open_first=open_first_rank())
             .order_by("open_first", "short_name")[:limit]
         )
 
@@ -289,6 +302,21 @@ class Trial(models.Model):
         related_name="trials",
         blank=True,
     )
+
+    # Whom families ask, when not the trial office (SiteSettings)
+    contact_name = models.CharField(
+        _("contact person"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "e.g. 'J. Jansen, research nurse'. Leave the contact fields empty to show the "
+            "trial office's phone and email."
+        ),
+    )
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=40, blank=True, validators=[phone_validator]
+    )
+    contact_email = models.EmailField(_("contact email"), max_length=120, blank=True)
 
     # Page upkeep
     last_reviewed = models.DateField(
@@ -475,6 +503,68 @@ class Trial(models.Model):
     @property
     def is_open(self) -> bool:
         return Status(self.status).is_open
+
+    @property
+    def status_group(self) -> StatusGroup:
+        return STATUS_GROUPS[Status(self.status)]
+
+    @property
+    def status_explanation(self) -> str:
+        return STATUS_EXPLANATIONS[Status(self.status)]
+
+    @property
+    def phase_explanation(self) -> str:
+        return Phase(self.phase).explanation
+
+    @property
+    def arms_summary(self) -> str:
+        """ "18 study arms, all closed", from the prefetched arms (no query)."""
+        statuses = Counter(arm.status for arm in self.arms.all())
+        total = sum(statuses.values())
+        if statuses[ArmStatus.OPEN] == total:
+            text = ngettext("%(total)d study arm, open", "%(total)d study arms, all open", total)
+        elif statuses[ArmStatus.CLOSED] == total:
+            text = ngettext(
+                "%(total)d study arm, closed", "%(total)d study arms, all closed", total
+            )
+        elif statuses[ArmStatus.PLANNED] == total:
+            text = ngettext(
+                "%(total)d study arm, planned", "%(total)d study arms, all planned", total
+            )
+        else:
+            labels = {
+                ArmStatus.OPEN: gettext("%(count)d open"),
+                ArmStatus.CLOSED: gettext("%(count)d closed"),
+                ArmStatus.PLANNED: gettext("%(count)d planned"),
+            }
+            parts = [
+                label % {"count": statuses[status]}
+                for status, label in labels.items()
+                if statuses[status]
+            ]
+            return gettext("%(total)d study arms: %(parts)s") % {
+                "total": total,
+                "parts": ", ".join(parts),
+            }
+        return text % {"total": total}
+
+    @property
+    def has_many_arms(self) -> bool:
+        """Enough arms to fold the list behind their summary, so the page stays short."""
+        return len(self.arms.all()) > ARMS_SHOWN_UNFOLDED
+
+    def contact(self, site: SiteSettings) -> Contact:
+        """Whom to ask about this trial: its own contact where given, else the trial office."""
+        subject = gettext("Question about the trial %(name)s") % {"name": self.short_name}
+        if not (self.contact_phone or self.contact_email):
+            return site.contact(subject=subject)
+        return Contact(
+            phone=self.contact_phone or site.phone,
+            email=self.contact_email or site.email,
+            name=self.contact_name,
+            opening_hours="" if self.contact_phone else site.opening_hours,
+            subject=subject,
+        )
 
     @property
     def local_principal_investigators(self):

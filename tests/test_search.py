@@ -1,0 +1,267 @@
+"""Search in parents' words: synonyms staff keep, spelling variants, drugs, doctors, sponsors,
+registry numbers typed as people type them, and the one cancer-type hierarchy rule."""
+
+import pytest
+from django.urls import reverse
+
+from trials.models import CancerType, Registry, SpellingVariant, Trial, count_trials_by_cancer_type
+
+from .factories import (
+    ArmFactory,
+    CancerTypeFactory,
+    OrganisationFactory,
+    RegistryNumberFactory,
+    TrialFactory,
+    TrialInvestigatorFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = reverse("trials:list")
+
+
+def found(client, text) -> list[str]:
+    response = client.get(LIST_URL, {"q": text})
+    assert response.status_code == 200
+    return sorted(trial.short_name for trial in response.context["trials"])
+
+
+@pytest.fixture
+def wilms(solid_tumors):
+    return CancerTypeFactory(
+        name="Wilms tumor",
+        parent=solid_tumors,
+        lay_name="kidney cancer",
+        other_names="nephroblastoma\nkidney tumour",
+    )
+
+
+@pytest.fixture
+def kidney_trial(wilms):
+    return TrialFactory(short_name="KIDNEY-1", cancer_types=[wilms], summary="About a study.")
+
+
+# Synonyms staff keep in the admin -----------------------------------------------------------
+
+
+def test_everyday_name_finds_the_trials_of_its_cancer_type(client, kidney_trial):
+    assert found(client, "kidney cancer") == ["KIDNEY-1"]
+
+
+def test_other_name_finds_the_trials_of_its_cancer_type(client, kidney_trial):
+    assert found(client, "nephroblastoma") == ["KIDNEY-1"]
+
+
+def test_a_name_staff_add_is_found_at_once(client, kidney_trial, wilms):
+    assert found(client, "renal tumour") == []
+    wilms.other_names += "\nrenal tumour"
+    wilms.save()
+    assert found(client, "renal tumour") == ["KIDNEY-1"]
+
+
+def test_everyday_name_of_a_group_finds_its_types_trials(client, hematologic, leukemia):
+    hematologic.lay_name = "blood cancers: leukaemia and lymphoma"
+    hematologic.save()
+    TrialFactory(short_name="AML-1", cancer_types=[leukemia], summary="About a study.")
+    TrialFactory(short_name="OTHER", summary="About a study.")
+    assert found(client, "blood cancer") == ["AML-1"]
+
+
+# Spelling variants --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["leukaemia", "leukemia", "Leukaemias"])
+def test_british_and_american_spellings_find_the_same_trials(client, leukemia, typed):
+    TrialFactory(short_name="AML-1", cancer_types=[leukemia], summary="About a study.")
+    TrialFactory(short_name="TEXT", summary="For children whose leukaemia came back.")
+    TrialFactory(short_name="OTHER", summary="About something else.")
+    assert found(client, typed) == ["AML-1", "TEXT"]
+
+
+def test_spelling_variants_apply_inside_words_and_to_every_word(client, wilms):
+    TrialFactory(short_name="WILMS", cancer_types=[wilms], summary="About a study.")
+    TrialFactory(short_name="PLAIN", summary="Tumors of the kidney in young children.")
+    assert found(client, "wilms tumour") == ["WILMS"]
+    assert found(client, "kidney tumours") == ["PLAIN", "WILMS"]
+
+
+def test_a_spelling_variant_staff_add_is_used_at_once(client):
+    TrialFactory(short_name="ANEMIA", summary="Children with anemia after treatment.")
+    SpellingVariant.objects.filter(spelling="anaemia").delete()
+    assert found(client, "anaemia") == []
+    SpellingVariant.objects.create(spelling="anaemia", variant="anemia")
+    assert found(client, "anaemia") == ["ANEMIA"]
+
+
+def test_spelling_variant_rejects_sentences_and_identical_spellings():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        SpellingVariant(spelling="two words", variant="x").full_clean()
+    assert "One word or part of a word" in str(error.value)
+    with pytest.raises(ValidationError) as error:
+        SpellingVariant(spelling="Tumor", variant="tumor ").full_clean()
+    assert "The two spellings are the same." in str(error.value)
+
+
+# Drugs, doctors, sponsors -------------------------------------------------------------------
+
+
+def test_a_drug_name_finds_the_trial_whose_arm_gives_it(client, db):
+    trial = TrialFactory(short_name="ESMART", summary="Precision medicine.")
+    ArmFactory(trial=trial, name="Arm A. Ribociclib + Topotecan", intervention="Ribociclib")
+    ArmFactory(trial=trial, name="Arm O", intervention="Futibatinib")
+    TrialFactory(short_name="OTHER", summary="Precision medicine.")
+    assert found(client, "futibatinib") == ["ESMART"]
+    assert found(client, "Ribociclib") == ["ESMART"]
+
+
+def test_a_targeted_alteration_finds_the_trial(client, db):
+    trial = TrialFactory(short_name="ESMART", summary="Precision medicine.")
+    ArmFactory(trial=trial, target="CDK2 and CDK9, which fadraciclib blocks")
+    assert found(client, "CDK9") == ["ESMART"]
+
+
+def test_the_doctors_name_finds_their_trials(client, db):
+    trial = TrialFactory(short_name="ESMART")
+    TrialInvestigatorFactory(
+        trial=trial, investigator__title="Dr.", investigator__name="N. van Eijkelenburg"
+    )
+    TrialFactory(short_name="OTHER")
+    assert found(client, "Eijkelenburg") == ["ESMART"]
+    # Titles and "trial" are words that choose nothing.
+    assert found(client, "Dr. van Eijkelenburg trial") == ["ESMART"]
+
+
+def test_sponsor_and_network_names_find_their_trials(client, db):
+    TrialFactory(short_name="SPONSORED", sponsor=OrganisationFactory(name="Gustave Roussy"))
+    TrialFactory(
+        short_name="NETWORKED",
+        sponsor=None,
+        network=OrganisationFactory(name="ITCC"),
+    )
+    TrialFactory(short_name="OTHER")
+    assert found(client, "roussy") == ["SPONSORED"]
+    assert found(client, "itcc") == ["NETWORKED"]
+
+
+# Registry numbers as people type them --------------------------------------------------------
+
+
+@pytest.fixture
+def registered(db):
+    trial = TrialFactory(short_name="ESMART")
+    RegistryNumberFactory(trial=trial, registry=Registry.EUDRACT, value="2016-000133-40")
+    RegistryNumberFactory(trial=trial, registry=Registry.NCT, value="NCT02813135")
+    RegistryNumberFactory(trial=trial, registry=Registry.EU_CT, value="2024-514791-40-00")
+    TrialFactory(short_name="OTHER")
+    return trial
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "EudraCT 2016-000133-40",
+        "eudract number: 2016-000133-40",
+        "2016-000133-40",
+        "nct 02813135",
+        "NCT 0281 3135",
+        "NCT: 02813135",
+        "ClinicalTrials.gov NCT02813135",
+        "EU CT 2024-514791-40-00",
+        "CTIS 2024-514791-40-00",
+        "02813135",
+    ],
+)
+def test_registry_numbers_typed_with_their_registry_or_spaces(client, registered, typed):
+    assert found(client, typed) == ["ESMART"]
+
+
+def test_a_registry_number_is_the_best_match(client, registered):
+    TrialFactory(short_name="MENTIONS", summary="Follows on from EudraCT 2016-000133-40.")
+    response = client.get(LIST_URL, {"q": "EudraCT 2016-000133-40"})
+    assert [trial.short_name for trial in response.context["trials"]][0] == "ESMART"
+
+
+def test_a_wrong_registry_number_finds_nothing_and_says_so(client, registered):
+    response = client.get(LIST_URL, {"q": "NCT99999999"})
+    assert list(response.context["trials"]) == []
+    assert "No trials match all of these filters" in response.text
+
+
+# One hierarchy rule: search = filter = cancer-type page = counts -----------------------------
+
+
+@pytest.fixture
+def tree(solid_tumors, neuroblastoma, hematologic, leukemia):
+    """A trial per level: for a type, for all solid tumours, for another type's group.
+    Their texts name no cancer, so only their cancer types can match."""
+    texts = {"summary": "x", "eligibility": "Children whose cancer came back."}
+    return {
+        "type": TrialFactory(short_name="NBL-ONLY", cancer_types=[neuroblastoma], **texts),
+        "group": TrialFactory(short_name="ALL-SOLID", cancer_types=[solid_tumors], **texts),
+        "other": TrialFactory(short_name="AML-ONLY", cancer_types=[leukemia], **texts),
+        "draft": TrialFactory(
+            short_name="NBL-DRAFT", cancer_types=[neuroblastoma], publication="draft", **texts
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("slug", "search", "expected"),
+    [
+        # A type also gets the trials for its whole group ...
+        ("neuroblastoma", "neuroblastoma", ["ALL-SOLID", "NBL-ONLY"]),
+        # ... a group the trials of each of its types ...
+        ("solid-tumors", "solid tumours", ["ALL-SOLID", "NBL-ONLY"]),
+        # ... and a type never its sibling's or another group's.
+        ("acute-myeloid-leukemia", "acute myeloid leukaemia", ["AML-ONLY"]),
+    ],
+)
+def test_search_filter_page_and_counts_follow_one_hierarchy_rule(
+    client, tree, slug, search, expected
+):
+    by_filter = client.get(LIST_URL, {"cancer_type": slug}).context["trials"]
+    by_page = client.get(reverse("trials:cancer_type", kwargs={"slug": slug})).context["trials"]
+    cancer_types = list(CancerType.objects.all())
+    count_trials_by_cancer_type(cancer_types, Trial.objects.published())
+    count = next(ct.trial_count for ct in cancer_types if ct.slug == slug)
+    finder_option = {
+        option.value: option.count
+        for group in client.get(LIST_URL).context["cancer_type_options"]
+        for option in [group, *group.children]
+    }[slug]
+
+    assert found(client, search) == expected
+    assert sorted(trial.short_name for trial in by_filter) == expected
+    assert sorted(trial.short_name for trial in by_page) == expected
+    assert count == finder_option == len(expected)
+
+
+def test_related_trials_and_the_admin_filter_follow_the_same_rule(
+    client, staff_client, tree, neuroblastoma
+):
+    related = client.get(tree["type"].get_absolute_url()).context["related_trials"]
+    assert [trial.short_name for trial in related] == ["ALL-SOLID"]
+    response = staff_client.get("/admin/trials/trial/", {"cancer_type": "neuroblastoma"})
+    listed = sorted(trial.short_name for trial in response.context["cl"].result_list)
+    assert listed == ["ALL-SOLID", "NBL-DRAFT", "NBL-ONLY"]  # staff see drafts too
+
+
+def test_the_admin_searches_with_the_public_search(staff_client, tree):
+    response = staff_client.get("/admin/trials/trial/", {"q": "neuroblastoma"})
+    listed = sorted(trial.short_name for trial in response.context["cl"].result_list)
+    assert listed == ["ALL-SOLID", "NBL-DRAFT", "NBL-ONLY"]
+
+
+def test_search_reads_the_vocabulary_once_however_many_words(
+    client, django_assert_num_queries, tree
+):
+    # The finder's fixed queries, the text search and its vocabulary (the cancer types
+    # the finder already has, and the spelling variants): 13, as for one word.
+    with django_assert_num_queries(13):
+        response = client.get(LIST_URL, {"q": "Solid tumours, neuroblastoma: children came back"})
+    assert sorted(trial.short_name for trial in response.context["trials"]) == [
+        "ALL-SOLID",
+        "NBL-ONLY",
+    ]
