@@ -426,3 +426,61 @@ def test_disease_setting_is_other_unless_the_text_says_so():
 def test_conditions_without_a_known_cancer_type_get_none():
     assert cancer_type_slugs_from_conditions(["Pediatric Cancer"]) == []
     assert cancer_type_slugs_from_conditions(["Recurrent Kidney Wilms Tumor"]) == ["wilms-tumor"]
+
+
+@pytest.mark.parametrize("nct_id", REAL_NCT_IDS)
+def test_real_trial_has_a_summary_written_for_families(demo, nct_id):
+    protocol = json.loads((CTGOV_DIR / f"{nct_id}.json").read_text())["protocolSection"]
+    trial = Trial.objects.get(registry_numbers__value=nct_id)
+
+    assert trial.summary == REAL_TRIALS[nct_id]["summary"]
+    assert trial.summary.startswith("For ")
+    assert protocol["descriptionModule"]["briefSummary"][:60] not in trial.summary
+    # No protocol shorthand a family would have to look up.
+    assert not re.search(r"\b(RCT|MTD|3\+3|RP2D|prospective|open label)\b", trial.summary)
+
+
+def test_demo_cancer_types_carry_the_words_families_use(demo):
+    wilms = CancerType.objects.get(slug="wilms-tumor")
+    assert wilms.lay_name == "kidney cancer"
+    assert "nephroblastoma" in wilms.search_names
+    assert CancerType.objects.get(slug="retinoblastoma").lay_name == "eye cancer"
+    assert CancerType.objects.get(slug="ewing-sarcoma").lay_name == "bone cancer"
+    assert CancerType.objects.get(slug="hematologic-malignancies").lay_name == (
+        "blood cancers: leukaemia and lymphoma"
+    )
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("leukaemia", {"ITCC-101/APAL2020D", "ESMART"}),
+        ("kidney cancer", {"AREN1921", "ESMART"}),
+        ("bone cancer", {"Losartan + Sunitinib", "ESMART"}),
+        ("eye cancer", {"ESMART"}),  # no retinoblastoma trial, but ESMART is for all solid tumours
+        ("brain tumour", {"EXAMPLE-MB", "EXAMPLE-HGG", "EXAMPLE-LGG"}),
+        ("nct 02813135", {"ESMART"}),
+        ("EudraCT 2016-000133-40", {"ESMART"}),
+        ("futibatinib", {"ESMART"}),
+        ("van Eijkelenburg", {"ESMART"}),
+        ("neuroblastoma", {"PEDS-PLAN", "ESMART"}),
+    ],
+)
+def test_the_demo_answers_what_parents_type(client, demo, words, expected):
+    response = client.get("/trials/", {"q": words})
+    assert {trial.short_name for trial in response.context["trials"]} >= expected
+    if words in {"eye cancer", "nct 02813135", "futibatinib", "van Eijkelenburg"}:
+        assert {trial.short_name for trial in response.context["trials"]} == expected
+
+
+def test_demo_fills_in_example_contact_details_but_keeps_the_centres_own(db):
+    from trials.models import SiteSettings
+
+    centre = SiteSettings.load()
+    centre.email = "trials@hospital.example"
+    centre.save()
+    load_demo()
+    centre.refresh_from_db()
+    assert centre.email == "trials@hospital.example"
+    assert centre.phone == "+31 30 000 0000"
+    assert "example contact details" in centre.opening_hours

@@ -41,3 +41,21 @@ def test_cancer_type_page_runs_a_fixed_number_of_queries(
         TrialFactory(cancer_types=[child])
     with django_assert_num_queries(6):  # ... and the centre's settings (name, look)
         client.get(solid_tumors.get_absolute_url())
+
+
+def test_cancer_type_pages_and_home_show_the_everyday_name(client, solid_tumors, hematologic):
+    hematologic.lay_name = "blood cancers: leukaemia and lymphoma"
+    hematologic.save()
+    CancerTypeFactory(name="Wilms tumor", parent=solid_tumors, lay_name="kidney cancer")
+    page = client.get(hematologic.get_absolute_url()).text
+    assert (
+        '<h1>Hematologic malignancies <span class="h1-lay-name">(blood cancers: leukaemia and '
+        "lymphoma)</span></h1>"
+    ) in page
+    group = client.get(solid_tumors.get_absolute_url()).text
+    assert (
+        '<a href="/cancer-types/wilms-tumor/">Wilms tumor</a> <span class="lay-name">(kidney cancer)</span>'
+        in group
+    )
+    home = client.get("/").text
+    assert '<span class="lay-name">(kidney cancer)</span>' in home

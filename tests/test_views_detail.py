@@ -182,3 +182,96 @@ def test_printed_page_carries_its_address_and_registry_links(client, esmart_like
         '<span class="print-only"> '
         "(https://www.clinicaltrialsregister.eu/ctr-search/search?query=2016-000133-40)</span>"
     ) in text
+
+
+# Key facts, what to do next, and a page that stays short ------------------------------------
+
+
+def key_facts(text: str) -> str:
+    return text[text.index('<aside class="key-facts"') : text.index("</aside>")]
+
+
+def test_key_facts_say_status_who_and_phase_in_plain_words(client, esmart_like):
+    facts = key_facts(client.get(esmart_like.get_absolute_url()).text)
+    assert '<span class="status status--closed">Closed for inclusion</span>' in facts
+    assert "No new patients can take part; the children already in the trial continue." in facts
+    assert "This study is momentarily closed for inclusion." in facts
+    assert "Age: up to 18 years" in facts
+    assert "Relapsed or refractory" in facts
+    assert '<a href="/cancer-types/solid-tumors/">Solid tumors</a>' in facts
+    assert (
+        "Phase 1/2: First looks for a safe dose of a new treatment, then at whether it works."
+        in facts
+    )
+
+
+def test_a_closed_trial_says_what_a_family_can_do_now(client, esmart_like):
+    facts = key_facts(client.get(esmart_like.get_absolute_url()).text)
+    assert "What you can do now" in facts
+    assert "Ask your child's doctor about other trials that could fit." in facts
+    assert (
+        '<a href="/trials/?cancer_type=hematologic-malignancies&amp;cancer_type=solid-tumors&amp;'
+        'open=1#results">See open trials for these cancer types</a>'
+    ) in facts
+
+
+def test_an_open_trial_does_not_send_families_elsewhere(client, neuroblastoma):
+    trial = TrialFactory(status=Status.RECRUITING, cancer_types=[neuroblastoma])
+    assert "What you can do now" not in client.get(trial.get_absolute_url()).text
+
+
+def test_status_not_confirmed_explains_itself_on_the_trial_page(client, db):
+    trial = TrialFactory(status=Status.UNKNOWN)
+    facts = key_facts(client.get(trial.get_absolute_url()).text)
+    assert "Status not confirmed" in facts
+    assert "Our staff have not yet confirmed whether this trial is open at our centre." in facts
+
+
+def test_an_overdue_review_is_told_to_families_gently(client, db, settings):
+    settings.TRIALPORTAL_REVIEW_INTERVAL_MONTHS = 6
+    old = TrialFactory(last_reviewed=datetime.date(2020, 3, 2))
+    text = client.get(old.get_absolute_url()).text
+    assert (
+        "This page was last checked on March 2, 2020. Things may have changed since: please "
+        "ask the trial office for the latest status."
+    ) in text
+    never = TrialFactory(last_reviewed=None)
+    assert "Our staff have not yet checked this page." in client.get(never.get_absolute_url()).text
+
+
+def test_a_recently_reviewed_page_shows_no_notice(client, db):
+    import django.utils.timezone
+
+    trial = TrialFactory(last_reviewed=django.utils.timezone.localdate())
+    assert "review-notice" not in client.get(trial.get_absolute_url()).text
+
+
+def test_many_arms_fold_behind_their_summary(client, esmart_like):
+    for letter in "CDEFGHIJKLMNOPQR":
+        ArmFactory(trial=esmart_like, name=f"Arm {letter}.", status=ArmStatus.CLOSED)
+    esmart_like.arms.update(status=ArmStatus.CLOSED)
+    text = client.get(esmart_like.get_absolute_url()).text
+    assert '<details class="arms-details">' in text
+    assert "18 study arms, all closed" in text
+    assert text.index("18 study arms, all closed") < text.index("Arm A. Ribociclib")
+
+
+def test_a_few_arms_are_listed_open_with_a_summary(client, esmart_like):
+    text = client.get(esmart_like.get_absolute_url()).text
+    assert '<details class="arms-details">' not in text
+    assert "2 study arms: 1 open, 1 closed" in text
+
+
+def test_an_arm_shows_what_it_targets(client, esmart_like):
+    arm = esmart_like.arms.first()
+    arm.target = "CDK2 and CDK9, which fadraciclib blocks"
+    arm.save()
+    text = client.get(esmart_like.get_absolute_url()).text
+    assert "<strong>Targets:</strong> CDK2 and CDK9, which fadraciclib blocks" in text
+
+
+def test_the_printout_carries_the_date_and_address(client, esmart_like):
+    text = client.get(esmart_like.get_absolute_url()).text
+    assert (
+        "Printed from http://testserver/trials/esmart/ · Printed on <time data-printed-on" in text
+    )

@@ -27,3 +27,28 @@ def test_a_deleted_term_is_simply_not_explained(client):
     GlossaryTerm.objects.filter(slug="phase").delete()
     text = client.get(TrialFactory().get_absolute_url()).text
     assert "What does “Phase” mean?" not in text
+
+
+def test_the_glossary_is_in_the_main_navigation(client, db):
+    text = client.get("/").text
+    nav = text[text.index('<nav aria-label="Main">') : text.index("</nav>")]
+    assert '<a href="/glossary/">Words explained</a>' in nav
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "Randomised",
+        "Placebo",
+        "Informed consent",
+        "By invitation only",
+        "Refractory",
+        "Relapse",
+        "Study arm",
+        "Cohort",
+        "Open arm",
+        "Status not confirmed",
+    ],
+)
+def test_the_glossary_explains_the_words_families_meet(client, db, word):
+    assert f'">{word}</dt>' in client.get("/glossary/").text

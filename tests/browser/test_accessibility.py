@@ -20,9 +20,15 @@ PAGES = {
     "finder": "/trials/",
     "finder with filters": "/trials/?cancer_type=solid-tumors&status=recruiting&age=8&sort=start",
     "finder with no results": "/trials/?q=no-such-trial-anywhere",
+    "finder with suggestions": (
+        "/trials/?open=1&age=7&setting=relapsed_refractory&cancer_type=solid-tumors"
+    ),
     "finder with a bad value": "/trials/?phase=phase_9&age=-1",
-    "trial page": "/trials/esmart/",
+    "trial page with key facts": "/trials/esmart/",
+    "trial page, status not confirmed": "/trials/aren1921/",
+    "trial page, by invitation": "/trials/example-lymphoma/",
     "cancer type page": "/cancer-types/solid-tumors/",
+    "cancer type page with an everyday name": "/cancer-types/hematologic-malignancies/",
     "glossary": "/glossary/",
     "follow form": "/follow/trials/esmart/",
     "check your inbox": "/follow/check-your-inbox/",
@@ -30,17 +36,41 @@ PAGES = {
 }
 
 
+def unfold_everything(page):
+    """Check what folded parts show too: filters, "More filters", legends, arms."""
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+
+
 @pytest.mark.parametrize("path", PAGES.values(), ids=PAGES.keys())
 def test_no_axe_violations(page, demo_site, path):
     page.goto(demo_site.url + path)
+    unfold_everything(page)
     results = Axe().run(page, options=WCAG_AA)
     assert results.violations_count == 0, results.generate_report()
 
 
-def test_no_axe_violations_on_a_phone(phone_page, demo_site):
-    phone_page.goto(f"{demo_site.url}/trials/")
+@pytest.mark.parametrize(
+    "path", ["/trials/", "/trials/esmart/", PAGES["finder with suggestions"], "/"]
+)
+def test_no_axe_violations_on_a_phone(phone_page, demo_site, path):
+    phone_page.goto(demo_site.url + path)
+    unfold_everything(phone_page)
     results = Axe().run(phone_page, options=WCAG_AA)
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_no_axe_violations_in_the_centres_own_colours(page, demo_site):
+    from trials.models import SiteSettings
+
+    centre = SiteSettings.load()
+    centre.brand_colour, centre.header_colour = "#8a1538", "#0b2e4f"  # passes the checks
+    centre.full_clean()
+    centre.save()
+    for path in ["/", "/trials/esmart/"]:
+        page.goto(demo_site.url + path)
+        unfold_everything(page)
+        results = Axe().run(page, options=WCAG_AA)
+        assert results.violations_count == 0, results.generate_report()
 
 
 def test_no_axe_violations_on_the_printed_trial_page(page, demo_site):
@@ -64,6 +94,7 @@ def test_skip_link_is_first_and_moves_to_the_content(page, demo_site):
 
 def test_every_finder_control_is_reachable_by_keyboard(page, demo_site):
     page.goto(f"{demo_site.url}/trials/")
+    page.locator("#more-filters > summary").click()  # status, phase and open arms
     controls = page.locator("#finder-form input, #finder-form button, #id_sort").count()
     reached = set()
     for _ in range(controls + 40):

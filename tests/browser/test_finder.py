@@ -8,6 +8,13 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def open_more_filters(page):
+    """Status, phase and open arms are folded under "More filters"."""
+    more = page.locator("#more-filters")
+    if not more.evaluate("details => details.open"):
+        page.locator("#more-filters > summary").click()
+
+
 def test_family_reaches_a_trial_from_home_by_cancer_type_in_two_clicks(page, demo_site):
     page.goto(demo_site.url)
     page.get_by_role("link", name="Medulloblastoma").click()
@@ -25,6 +32,7 @@ def test_filters_update_in_place_and_the_back_button_restores_them(page, demo_si
 
     page.get_by_label(re.compile(r"^\s*Open for inclusion only")).check()
     expect(page).to_have_url(re.compile(r"\?open=1$"))
+    open_more_filters(page)
     page.get_by_label(re.compile(r"^\s*Phase 3\s")).check()
     expect(page).to_have_url(re.compile(r"\?open=1&phase=phase_3$"))
     expect(count).to_have_text(re.compile(r"^\s*2 trials found"))
@@ -41,6 +49,7 @@ def test_filters_update_in_place_and_the_back_button_restores_them(page, demo_si
 
 def test_focus_stays_on_the_control_after_results_update(page, demo_site):
     page.goto(f"{demo_site.url}/trials/")
+    open_more_filters(page)
     checkbox = page.locator("#status-recruiting")
     checkbox.focus()
     page.keyboard.press("Space")
@@ -69,22 +78,87 @@ def test_the_finder_works_without_javascript(no_js_page, demo_site):
     expect(page.get_by_role("link", name="EXAMPLE-MB")).to_be_visible()
 
 
+PHONE_PAGES = [
+    "/",
+    "/trials/",
+    "/trials/?status=recruiting&age=5",
+    # The empty page with its suggestions, contact box and links to the registries.
+    "/trials/?open=1&age=7&setting=relapsed_refractory&cancer_type=solid-tumors",
+    "/trials/?q=EudraCT+2016-000133-40&sort=start",
+    "/trials/esmart/",
+    "/trials/aren1921/",
+    "/cancer-types/hematologic-malignancies/",
+    "/glossary/",
+]
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with JavaScript", "without"])
 @pytest.mark.parametrize("width", [320, 375])
-def test_phone_viewport_has_no_horizontal_scroll(phone_page, demo_site, width):
-    phone_page.set_viewport_size({"width": width, "height": 812})
-    for path in [
-        "/",
-        "/trials/",
-        "/trials/?status=recruiting&age=5",
-        "/trials/esmart/",
-        "/cancer-types/solid-tumors/",
-        "/glossary/",
-    ]:
-        phone_page.goto(demo_site.url + path)
-        overflow = phone_page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
+def test_phone_pages_never_scroll_sideways(browser, demo_site, width, javascript):
+    context = browser.new_context(
+        viewport={"width": width, "height": 812},
+        is_mobile=True,
+        has_touch=True,
+        java_script_enabled=javascript,
+    )
+    page = context.new_page()
+    for path in PHONE_PAGES:
+        page.goto(demo_site.url + path)
+        # Everything unfolded too: filters, "More filters", legends, a long list of arms.
+        for state in ("folded", "unfolded"):
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, f"{path} ({state}) scrolls sideways by {overflow}px"
+            page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    context.close()
+
+
+def test_phone_show_trials_button_stays_in_reach_with_a_live_count(phone_page, demo_site):
+    page = phone_page
+    page.goto(f"{demo_site.url}/trials/")
+    page.get_by_text("Filters", exact=True).click()
+    button = page.get_by_role("button", name=re.compile(r"^Show \d+ trials?$"))
+    expect(button).to_have_accessible_name("Show 11 trials")
+    # Halfway down the long list of filters, the button is still on screen.
+    page.locator("#cancer_type-wilms-tumor").scroll_into_view_if_needed()
+    box = button.bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= 812, box
+    # Its count follows the filters as they change.
+    page.locator("label[for=cancer_type-brain-and-spinal-cord-tumors]").click()
+    expect(button).to_have_accessible_name("Show 3 trials")
+    box = button.bounding_box()
+    assert box["y"] + box["height"] <= 812
+    # A tap folds the filters away and shows the results.
+    button.click()
+    expect(page.locator("#filters-panel")).not_to_have_attribute("open", "")
+    expect(page.locator("#results-title")).to_be_focused()
+    expect(page.locator("#results-title")).to_have_text(re.compile("3 trials found"))
+    expect(page.locator("#results-title")).to_be_in_viewport()
+
+
+def test_without_javascript_the_form_lands_on_the_results(browser, demo_site):
+    context = browser.new_context(viewport={"width": 375, "height": 812}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{demo_site.url}/trials/")
+    page.locator("label[for=cancer_type-brain-and-spinal-cord-tumors]").click()
+    page.get_by_role("button", name="Show trials").click()
+    expect(page).to_have_url(re.compile(r"cancer_type=brain-and-spinal-cord-tumors&.*#results$"))
+    expect(page.locator("#results-title")).to_be_in_viewport()
+    expect(page.locator("#results-title")).to_have_text(re.compile("3 trials found"))
+    context.close()
+
+
+def test_an_empty_page_leads_on_with_a_single_tap(page, demo_site):
+    page.goto(
+        f"{demo_site.url}/trials/?open=1&age=7&setting=relapsed_refractory&cancer_type=solid-tumors"
+    )
+    expect(page.locator("#results-title")).to_have_text(re.compile("0 trials found"))
+    suggestion = page.get_by_role("link", name=re.compile("Remove “Open for inclusion only: yes”"))
+    promised = re.search(r"(\d+) trials?$", suggestion.inner_text().strip())[1]
+    suggestion.click()
+    expect(page.locator("#results-title")).to_have_text(re.compile(f"{promised} trials? found"))
+    expect(page).not_to_have_url(re.compile("open=1"))
 
 
 def test_phone_filters_fold_away_and_open_on_tap(phone_page, demo_site):
@@ -163,6 +237,7 @@ def test_typing_then_ticking_a_box_makes_one_request_and_one_history_entry(page,
         ),
     )
     entries_before = page.evaluate("history.length")
+    open_more_filters(page)
     page.get_by_label("Search", exact=True).fill("example")
     page.locator("#status-recruiting").check()  # within the typing pause
     expect(page).to_have_url(re.compile(r"\?q=example&status=recruiting$"))
@@ -198,6 +273,7 @@ def test_public_pages_log_no_console_errors(page, demo_site):
     for path in ["/", "/trials/", "/trials/esmart/", "/cancer-types/solid-tumors/", "/glossary/"]:
         page.goto(demo_site.url + path)
     page.goto(f"{demo_site.url}/trials/")
+    open_more_filters(page)
     page.locator("#status-recruiting").check()
     expect(page).to_have_url(re.compile("status=recruiting"))
     assert errors == []
