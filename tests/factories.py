@@ -35,7 +35,7 @@ class TrialFactory(factory.django.DjangoModelFactory):
     official_title = factory.LazyAttribute(lambda o: f"Official title of {o.short_name}")
     slug = factory.LazyAttribute(lambda o: o.short_name.lower())
     summary = factory.LazyAttribute(lambda o: f"What {o.short_name} is about, in one paragraph.")
-    eligibility = "Children with a solid tumour that has come back."
+    eligibility = "Children whose cancer has come back."
     min_age_months = None
     max_age_months = 18 * 12
     disease_setting = models.DiseaseSetting.RELAPSED_REFRACTORY

@@ -229,9 +229,9 @@ def test_filter_options_show_the_everyday_name(client, solid_tumors):
     CancerTypeFactory(name="Wilms tumor", parent=solid_tumors, lay_name="kidney cancer")
     text = client.get(LIST_URL).text
     assert (
-        '<span class="option__label">Wilms tumor</span> <span class="option__hint">(kidney cancer)</span>'
-        in text
-    )
+        '<span class="option__label">Wilms tumor</span> '
+        '<span class="option__hint">(kidney cancer)</span>'
+    ) in text
 
 
 def test_without_javascript_the_form_lands_on_the_results(client, db):

@@ -54,8 +54,8 @@ def test_cancer_type_pages_and_home_show_the_everyday_name(client, solid_tumors,
     ) in page
     group = client.get(solid_tumors.get_absolute_url()).text
     assert (
-        '<a href="/cancer-types/wilms-tumor/">Wilms tumor</a> <span class="lay-name">(kidney cancer)</span>'
-        in group
-    )
+        '<a href="/cancer-types/wilms-tumor/">Wilms tumor</a> '
+        '<span class="lay-name">(kidney cancer)</span>'
+    ) in group
     home = client.get("/").text
     assert '<span class="lay-name">(kidney cancer)</span>' in home

@@ -123,7 +123,7 @@ def test_phone_show_trials_button_stays_in_reach_with_a_live_count(phone_page, d
     # Halfway down the long list of filters, the button is still on screen.
     page.locator("#cancer_type-wilms-tumor").scroll_into_view_if_needed()
     box = button.bounding_box()
-    assert 0 <= box["y"] and box["y"] + box["height"] <= 812, box
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 812, box
     # Its count follows the filters as they change.
     page.locator("label[for=cancer_type-brain-and-spinal-cord-tumors]").click()
     expect(button).to_have_accessible_name("Show 3 trials")
