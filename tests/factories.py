@@ -128,3 +128,30 @@ class PublicTrialStateFactory(factory.django.DjangoModelFactory):
     is_public = True
     status = models.Status.RECRUITING
     open_arms = factory.LazyFunction(dict)
+
+
+class SiteSettingsFactory(factory.django.DjangoModelFactory):
+    """The centre's one settings row (primary key 1): "creating" it again updates it."""
+
+    class Meta:
+        model = models.SiteSettings
+        django_get_or_create = ("id",)
+
+    id = 1
+    phone = "+31 88 000 0000"
+    email = "trials@example.org"
+    opening_hours = "Monday to Friday, 9:00 to 17:00"
+    logo = factory.LazyFunction(
+        lambda: b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"/>'
+    )
+    logo_content_type = "image/svg+xml"
+    logo_alt = "Example"
+
+
+class SpellingVariantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.SpellingVariant
+        django_get_or_create = ("spelling", "variant")
+
+    spelling = factory.Sequence(lambda n: f"colour{n}")
+    variant = factory.Sequence(lambda n: f"color{n}")

@@ -171,6 +171,8 @@ def registered(db):
         "EU CT 2024-514791-40-00",
         "CTIS 2024-514791-40-00",
         "02813135",
+        "ＮＣＴ ０２８１３１３５",  # full-width, as some keyboards type
+        "EudraCT 2016–000133–40",  # en dashes from a word processor
     ],
 )
 def test_registry_numbers_typed_with_their_registry_or_spaces(client, registered, typed):

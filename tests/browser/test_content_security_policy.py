@@ -46,6 +46,7 @@ def test_public_pages_break_no_rule_of_the_policy(watched, demo_site):
         assert violations(watched) == [], path
     # The finder's script updating results in place.
     watched.goto(f"{demo_site.url}/trials/")
+    watched.locator("#more-filters > summary").click()  # status, phase and open arms
     watched.locator("#status-recruiting").check()
     expect(watched).to_have_url(re.compile("status=recruiting"))
     assert violations(watched) == []

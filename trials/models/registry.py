@@ -57,7 +57,8 @@ LETTERED_NUMBER = re.compile(r"^(NCT|ISRCTN)(?:NUMBER|NO\.?|NR\.?|ID)?[:#.-]*(\d
 def registry_number_candidates(text: str) -> set[str]:
     """What `text` may be as a stored registry number: "EudraCT 2016-000133-40" ->
     2016-000133-40, "nct 02813135" -> NCT02813135. Also the text itself, compacted."""
-    compact = re.sub(r"\s+", "", text or "").upper().strip(".,;:#")
+    # Folded as stored numbers are (full-width digits, dashes), upper-case, no spaces.
+    compact = normalise_registry_value(Registry.NCT, text).strip(".,;:#")
     candidates = {compact, REGISTRY_NAME_PREFIX.sub("", compact)}
     if match := LETTERED_NUMBER.match(compact):
         candidates.add(match[1] + match[2])

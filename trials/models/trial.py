@@ -62,6 +62,7 @@ def open_first_rank() -> Case:
         output_field=models.IntegerField(),
     )
 
+
 audit_log = logging.getLogger("trialportal.audit")
 
 
