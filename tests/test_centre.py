@@ -363,3 +363,22 @@ def test_svg_size_comes_from_its_view_box():
     logo = read_logo(SVG_LOGO)
     assert (logo.width, logo.height) == (200, 50)
     assert base64.b64encode(logo.data)
+
+
+def test_a_change_to_the_settings_or_the_spellings_refreshes_cached_pages(client, office):
+    from trials.models import SpellingVariant
+
+    trial = TrialFactory()
+    client.get(trial.get_absolute_url())  # the first visit sets the CSRF cookie
+    etag = client.get(trial.get_absolute_url())["ETag"]
+    assert client.get(trial.get_absolute_url(), headers={"if-none-match": etag}).status_code == 304
+    office.phone = "+31 88 123 45 67"
+    office.save()
+    fresh = client.get(trial.get_absolute_url(), headers={"if-none-match": etag})
+    assert fresh.status_code == 200
+    assert "+31 88 123 45 67" in fresh.text
+    etag = fresh["ETag"]
+    variant = SpellingVariant.objects.first()
+    variant.variant += "x"
+    variant.save()
+    assert client.get(trial.get_absolute_url(), headers={"if-none-match": etag}).status_code == 200

@@ -3,8 +3,8 @@ one small query, so a client that already has the current answer gets a 304.
 
 They are site-wide: any change to public content (a trial, its arms or approvals through
 the trial form, a cancer type, a glossary word, an organisation, an investigator, the
-centre's settings), a deleted row (the counts) or a new release of the code changes every
-page's validators.
+centre's settings, a spelling variant), a deleted row (the counts) or a new release of the
+code changes every page's validators.
 Coarse, but never stale, and cheap enough to compute on every request."""
 
 import datetime
@@ -26,13 +26,23 @@ from .models import (
     Organisation,
     Publication,
     SiteSettings,
+    SpellingVariant,
     Trial,
 )
 
 # Pages change when the code does: a restart (a release) starts new validators.
 RELEASED_AT = timezone.now().replace(microsecond=0)
-# The centre's settings too: every page shows its name, contact details and look.
-STAMPED_MODELS = (Trial, CancerType, GlossaryTerm, Organisation, Investigator, SiteSettings)
+# The centre's settings too (every page shows its name, contact details and look), and the
+# spelling variants (search results, in the API too, change with them).
+STAMPED_MODELS = (
+    Trial,
+    CancerType,
+    GlossaryTerm,
+    Organisation,
+    Investigator,
+    SiteSettings,
+    SpellingVariant,
+)
 
 
 @dataclass(frozen=True)

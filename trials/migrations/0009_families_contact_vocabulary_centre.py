@@ -74,6 +74,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('spelling', models.CharField(help_text="e.g. 'leukaemia' or 'haemato'", max_length=40, verbose_name='spelling')),
                 ('variant', models.CharField(help_text="e.g. 'leukemia' or 'hemato'", max_length=40, verbose_name='also spelt')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
             ],
             options={
                 'verbose_name': 'spelling variant',

@@ -20,6 +20,8 @@ class SpellingVariant(models.Model):
     variant = models.CharField(
         _("also spelt"), max_length=40, help_text=_("e.g. 'leukemia' or 'hemato'")
     )
+    # Search results change with it: conditional GET (trials.freshness) reads it.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["spelling"]
