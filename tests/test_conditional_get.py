@@ -61,7 +61,7 @@ def rename(organisation):
         lambda trial: (ArmFactory(trial=trial), trial.save()),
         lambda trial: TrialFactory(short_name="ANOTHER"),
         lambda trial: CancerTypeFactory(name="Retinoblastoma"),
-        lambda trial: GlossaryTerm.objects.create(term="Cohort", slug="cohort", explanation="x"),
+        lambda trial: GlossaryTerm.objects.create(term="Biopsy", slug="biopsy", explanation="x"),
         lambda trial: rename(trial.sponsor),
     ],
 )
