@@ -105,3 +105,52 @@ def test_plain_text_becomes_paragraphs_and_is_escaped():
 def test_admin_uses_the_prose_editor_for_long_texts(staff_client):
     response = staff_client.get(ADD_URL)
     assert "django_prose_editor" in response.text or "prose-editor" in response.text
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_every_rich_text_is_cleaned_when_it_is_saved(payload):
+    from trials.models import Approval, CancerType, GlossaryTerm
+
+    note = ApprovalFactory(note=payload).note
+    description = CancerType.objects.create(name="X", slug="x", description=payload).description
+    explanation = GlossaryTerm.objects.create(term="X", slug="x", explanation=payload).explanation
+    stored = [
+        Approval.objects.get().note,
+        CancerType.objects.get(slug="x").description,
+        GlossaryTerm.objects.get(slug="x").explanation,
+    ]
+    for html in [note, description, explanation, *stored]:
+        assert_harmless(html)
+
+
+def test_a_link_whose_address_was_unsafe_is_left_as_text():
+    assert sanitize_html('<p><a href="javascript:alert(1)">Click</a> here</p>') == (
+        "<p>Click here</p>"
+    )
+    assert sanitize_html('<p><a title="t">No address</a></p>') == "<p>No address</p>"
+
+
+def test_what_the_editor_cannot_make_is_dropped_but_its_words_kept():
+    cleaned = sanitize_html(
+        "<h2>Heading</h2><p>A <u>word</u><img src=x></p><ol start='3'><li>x</li></ol>"
+    )
+    assert (
+        "<h2>" not in cleaned
+        and "Heading" in cleaned
+        and "<u>" not in cleaned
+        and "<img" not in cleaned
+    )
+    assert '<ol start="3">' in cleaned  # numbered lists may start anywhere, as in the editor
+
+
+def test_the_allow_list_follows_the_editors_configuration(monkeypatch):
+    from trials import rich_text
+
+    assert "<h2>" not in sanitize_html("<h2>Heading</h2>")
+    monkeypatch.setitem(rich_text.EDITOR_EXTENSIONS, "Heading", {"levels": [2]})
+    rich_text._cleaner.cache_clear()
+    try:
+        assert sanitize_html("<h2>Heading</h2>") == "<h2>Heading</h2>"
+    finally:
+        monkeypatch.undo()
+        rich_text._cleaner.cache_clear()

@@ -1,9 +1,11 @@
 """Editor and Publisher groups, and existing plain texts stored as sanitised HTML."""
 
+import re
+
+import nh3
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
-
-from trials.rich_text import sanitize_html
+from django.utils.html import escape, linebreaks
 
 # Editors create and edit trials and everything they contain; publishers also publish and
 # withdraw. Nobody but a superuser deletes a trial: withdrawing keeps it.
@@ -23,6 +25,29 @@ RICH_TEXT = {
     "cancertype": ["description"],
     "glossaryterm": ["explanation"],
 }
+
+
+# The sanitizer as it was when this migration was written, frozen here so that changing the
+# app's rich-text rules never changes what this migration does.
+_CLEANER = nh3.Cleaner(
+    tags={"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a"},
+    attributes={"a": {"href", "title"}},
+    url_schemes={"http", "https", "mailto"},
+    link_rel="noopener noreferrer nofollow",
+    strip_comments=True,
+)
+_LOOKS_LIKE_HTML = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>")
+_BETWEEN_BLOCKS = re.compile(r"(</(?:p|ul|ol|li)>|<(?:ul|ol)>)\s+")
+_EMPTY_PARAGRAPH = re.compile(r"^\s*(<p>\s*(<br>)?\s*</p>\s*)*$")
+
+
+def sanitize_html(value):
+    if not value:
+        return ""
+    if not _LOOKS_LIKE_HTML.search(value):
+        value = linebreaks(escape(value.strip()))
+    cleaned = _BETWEEN_BLOCKS.sub(r"\1", _CLEANER.clean(value).strip())
+    return "" if _EMPTY_PARAGRAPH.match(cleaned) else cleaned
 
 
 def create_groups(apps, schema_editor):

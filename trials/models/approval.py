@@ -1,11 +1,12 @@
+import reversion
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_prose_editor.fields import ProseEditorField
 
-from ..rich_text import EDITOR_CONFIG, sanitize_html
+from ..rich_text import RichTextField
 from .choices import ApprovalKind
 
 
+@reversion.register()
 class Approval(models.Model):
     trial = models.ForeignKey(
         "Trial", verbose_name=_("trial"), on_delete=models.CASCADE, related_name="approvals"
@@ -18,12 +19,10 @@ class Approval(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=ApprovalKind, default="ethics")
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
     reference_number = models.CharField(_("reference number"), max_length=60, blank=True)
-    note = ProseEditorField(
+    note = RichTextField(
         _("note for families"),
         blank=True,
         max_length=5000,
-        config=EDITOR_CONFIG,
-        sanitize=sanitize_html,
         help_text=_("e.g. 'This committee has decided that it is justified to ask patients ...'"),
     )
     more_information_url = models.URLField(

@@ -1,9 +1,8 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django_prose_editor.fields import ProseEditorField
 
-from ..rich_text import EDITOR_CONFIG, sanitize_html
+from ..rich_text import RichTextField
 
 
 class GlossaryTermQuerySet(models.QuerySet):
@@ -29,11 +28,9 @@ class GlossaryTerm(models.Model):
             "inclusion, principal_investigator, sponsor, registry_number."
         ),
     )
-    explanation = ProseEditorField(
+    explanation = RichTextField(
         _("explanation"),
         max_length=3000,
-        config=EDITOR_CONFIG,
-        sanitize=sanitize_html,
         help_text=_("Two or three plain sentences."),
     )
     order = models.PositiveIntegerField(_("order"), default=0)
