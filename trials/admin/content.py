@@ -1,6 +1,8 @@
 """Admin for what trials refer to: organisations, investigators, cancer types, glossary."""
 
 from django.contrib import admin
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from ..models import (
     CancerType,
@@ -8,6 +10,20 @@ from ..models import (
     Investigator,
     Organisation,
 )
+
+
+class OldAddressesMixin:
+    """Shows a page's earlier addresses, which still lead to it (models.address)."""
+
+    @admin.display(description=_("old addresses"))
+    def old_addresses(self, obj):
+        slugs = obj.old_addresses() if obj.pk else []
+        if not slugs:
+            return _("None: the address has not changed since the page was first public.")
+        links = format_html_join(
+            ", ", '<a href="{0}">{0}</a>', ((obj.address_url(slug),) for slug in slugs)
+        )
+        return format_html("{} {}", links, _("(these lead to the current address)"))
 
 
 @admin.register(Organisation)
@@ -23,12 +39,13 @@ class InvestigatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(CancerType)
-class CancerTypeAdmin(admin.ModelAdmin):
+class CancerTypeAdmin(OldAddressesMixin, admin.ModelAdmin):
     list_display = ["name", "lay_name", "parent"]
     list_filter = ["parent"]
     search_fields = ["name", "lay_name", "other_names"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "parent", "lay_name", "other_names", "description"]
+    fields = ["name", "slug", "old_addresses", "parent", "lay_name", "other_names", "description"]
+    readonly_fields = ["old_addresses"]
 
 
 @admin.register(GlossaryTerm)

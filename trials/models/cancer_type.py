@@ -4,11 +4,10 @@ one rule for which trials belong to a cancer type."""
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django_prose_editor.fields import ProseEditorField
 
-from ..rich_text import EDITOR_CONFIG, sanitize_html
+from ..rich_text import RichTextField
+from .address import KeepsOldAddresses
 
 
 def tags_counting_for(cancer_types) -> Q:
@@ -29,6 +28,10 @@ def tags_counting_for(cancer_types) -> Q:
 class CancerTypeQuerySet(models.QuerySet):
     def groups(self):
         return self.filter(parent__isnull=True)
+
+    def at_address(self, slug: str):
+        """The cancer type whose current or earlier address is `slug`."""
+        return self.filter(addresses__slug=slug)
 
     def tree(self, trials) -> list["CancerType"]:
         """Groups in name order, each with `.types` (its cancer types), all with
@@ -67,7 +70,7 @@ def arrange_in_groups(cancer_types: list["CancerType"]) -> list["CancerType"]:
     return list(groups.values())
 
 
-class CancerType(models.Model):
+class CancerType(KeepsOldAddresses, models.Model):
     """A group ("Solid tumors") or, under a group, a specific type ("Neuroblastoma")."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
@@ -82,12 +85,10 @@ class CancerType(models.Model):
         limit_choices_to={"parent__isnull": True},
         help_text=_("Leave empty for a group; choose the group for a specific cancer type."),
     )
-    description = ProseEditorField(
+    description = RichTextField(
         _("description"),
         blank=True,
         max_length=5000,
-        config=EDITOR_CONFIG,
-        sanitize=sanitize_html,
         help_text=_("A short plain-language description for families."),
     )
     lay_name = models.CharField(
@@ -112,6 +113,8 @@ class CancerType(models.Model):
     # When the page's own text last changed: sitemaps and conditional GET read it.
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    address_url_name = "trials:cancer_type"
+
     objects = CancerTypeQuerySet.as_manager()
 
     class Meta:
@@ -128,7 +131,7 @@ class CancerType(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("trials:cancer_type", kwargs={"slug": self.slug})
+        return self.address_url(self.slug)
 
     def clean(self):
         if self.parent_id is None:
