@@ -4,17 +4,23 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from reversion.models import Version
 
-from trials.models import Publication, Trial
-from trials.review import add_months
+from trials.models import ChangeRequest, Publication, Trial
+from trials.review import DUE_SOON_DAYS, add_months
 
-from .admin_forms import ADD_URL, CHANGELIST_URL, add_form_data, change_form_data, change_url
-from .factories import TrialFactory
+from .admin_forms import (
+    ADD_URL,
+    CHANGELIST_URL,
+    add_form_data,
+    change_form_data,
+    change_url,
+    decide,
+)
+from .factories import CancerTypeFactory, TrialFactory
 
 pytestmark = pytest.mark.django_db
-
-TODAY = datetime.date.today()
 
 
 def test_editor_and_publisher_groups_are_created_by_migration():
@@ -166,27 +172,51 @@ def test_next_review_is_due_after_the_interval(settings):
 
 
 def test_editor_marks_a_trial_as_reviewed_with_the_button(editor_client):
-    trial = TrialFactory(last_reviewed=datetime.date(2024, 1, 1))
+    trial = TrialFactory(last_reviewed=datetime.date(2024, 1, 1), publication="draft")
     data, _ = change_form_data(editor_client, trial)
     editor_client.post(change_url(trial), {**data, "_mark_reviewed": "1"})
     trial.refresh_from_db()
-    assert trial.last_reviewed == TODAY
+    assert trial.last_reviewed == timezone.localdate()
     assert trial.last_reviewed_by == editor_client.user
     assert not trial.is_review_overdue
 
 
-def test_mark_as_reviewed_bulk_action(editor_client):
+def test_mark_as_reviewed_bulk_action(publisher_client):
     trials = TrialFactory.create_batch(2, last_reviewed=None)
-    editor_client.post(
+    publisher_client.post(
         CHANGELIST_URL,
         {"action": "mark_trials_reviewed", "_selected_action": [t.pk for t in trials]},
     )
-    assert set(Trial.objects.values_list("last_reviewed", flat=True)) == {TODAY}
+    assert set(Trial.objects.values_list("last_reviewed", flat=True)) == {timezone.localdate()}
+
+
+def test_an_editors_bulk_review_of_published_trials_waits_for_approval(
+    editor_client, publisher_client
+):
+    live = TrialFactory(last_reviewed=None, short_name="LIVE")
+    draft = TrialFactory(last_reviewed=None, publication="draft", short_name="DRAFT")
+    response = editor_client.post(
+        CHANGELIST_URL,
+        {"action": "mark_trials_reviewed", "_selected_action": [live.pk, draft.pk]},
+        follow=True,
+    )
+    assert [str(message) for message in response.context["messages"]] == [
+        "1 trial was marked as reviewed.",
+        "Your review of 1 published trial waits for a publisher's approval.",
+    ]
+    live.refresh_from_db()
+    draft.refresh_from_db()
+    assert (live.last_reviewed, draft.last_reviewed) == (None, timezone.localdate())
+    assert ChangeRequest.objects.get().trial == live
+    decide(publisher_client, live, "_approve")
+    live.refresh_from_db()
+    assert (live.last_reviewed, live.last_reviewed_by) == (timezone.localdate(), editor_client.user)
 
 
 @pytest.fixture
 def review_states():
-    interval_ago = add_months(TODAY, -6)
+    today = timezone.localdate()
+    interval_ago = add_months(today, -6)
     return {
         "never": TrialFactory(short_name="NEVER", last_reviewed=None),
         "overdue": TrialFactory(
@@ -195,29 +225,32 @@ def review_states():
         "soon": TrialFactory(
             short_name="SOON", last_reviewed=interval_ago + datetime.timedelta(days=10)
         ),
-        "fine": TrialFactory(short_name="FINE", last_reviewed=TODAY),
+        "fine": TrialFactory(short_name="FINE", last_reviewed=today),
         "withdrawn": TrialFactory(
             short_name="WITHDRAWN", publication="withdrawn", last_reviewed=None
         ),
     }
 
 
-def test_review_filters_in_the_trial_list(editor_client, review_states):
+def test_the_trial_list_and_the_admin_index_agree_on_what_needs_review(
+    editor_client, review_states
+):
     def listed(query):
         response = editor_client.get(CHANGELIST_URL + query)
         return sorted(trial.short_name for trial in response.context["cl"].result_list)
 
-    assert listed("?review=overdue") == ["NEVER", "OVERDUE", "WITHDRAWN"]
-    assert listed("?review=due_30") == ["SOON"]
-
-
-def test_admin_index_shows_overdue_and_soon_due_trials(editor_client, review_states):
     response = editor_client.get("/admin/")
     panel = response.context["review_panel"]
+    # A withdrawn trial is not public: nothing to keep current, neither here nor there.
     assert [trial.short_name for trial in panel["overdue"]] == ["NEVER", "OVERDUE"]
+    assert listed("?review=overdue") == ["NEVER", "OVERDUE"]
     assert [trial.short_name for trial in panel["due_soon"]] == ["SOON"]
+    assert listed("?review=due_soon") == ["SOON"]
     assert "Trial pages to review" in response.text
     assert "Never reviewed" in response.text
+    assert f"Due within {DUE_SOON_DAYS} days" in response.text
+    withdrawn = editor_client.get(change_url(review_states["withdrawn"])).text
+    assert "never been reviewed" not in withdrawn
 
 
 def test_overdue_published_trial_stays_public_but_is_flagged_to_staff(
@@ -270,19 +303,24 @@ def test_who_can_enter_cannot_be_saved_empty_after_cleaning(editor_client):
 def test_staff_pages_run_a_fixed_number_of_queries(
     editor_client, django_assert_num_queries, trial_count
 ):
-    trials = TrialFactory.create_batch(trial_count, last_reviewed=None)
-    # Every trial saved once, the first one once per trial: more trials and revisions.
-    for trial in [*trials, *[trials[0]] * trial_count]:
+    trials = TrialFactory.create_batch(
+        trial_count, last_reviewed=None, cancer_types=[CancerTypeFactory()]
+    )
+    # Every trial changed once, the first one once per trial: more trials, changes
+    # awaiting approval and revisions.
+    for number, trial in enumerate([*trials, *[trials[0]] * trial_count]):
         data, _ = change_form_data(editor_client, trial)
-        editor_client.post(change_url(trial), {**data, "status_note": f"{len(data)}"})
-    # The same whatever the number of trials and revisions: the index with its review
-    # panel, a preview (the trial page's queries plus session and permissions) and a
-    # trial's history with its field-by-field differences.
-    with django_assert_num_queries(7):
+        editor_client.post(change_url(trial), {**data, "status_note": f"Note {number}"})
+    # The same whatever the number of trials and revisions: the index with its panels
+    # of changes awaiting approval and of reviews; a preview of changes awaiting approval
+    # (session, user, permissions, the trial, its open change, the stored version and its
+    # rows, what it names, related trials, glossary); and a trial's history with its
+    # field-by-field differences.
+    with django_assert_num_queries(8):
         editor_client.get("/admin/")
-    with django_assert_num_queries(12):  # + the centre's settings (contact, look)
+    with django_assert_num_queries(16):  # 15 + the centre's settings (contact, look)
         editor_client.get(trials[0].get_preview_url())
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(14):
         editor_client.get(f"/admin/trials/trial/{trials[0].pk}/history/")
 
 

@@ -42,10 +42,20 @@ class TrialportalAdminSite(admin.AdminSite):
         ]
 
     def index(self, request, extra_context=None):
-        """The index leads with the trials whose review is overdue or due soon."""
-        from trials.models import Trial
+        """The index leads with changes awaiting approval (all of them for Publishers,
+        their own for Editors), then the trials whose review is overdue or due soon."""
+        from trials.models import ChangeRequest, Trial
+        from trials.moderation import can_publish
 
         extra_context = extra_context or {}
         if request.user.has_perm("trials.view_trial"):
+            extra_context["change_panel"] = {
+                "changes": list(
+                    ChangeRequest.objects.for_panel(
+                        user=request.user, can_publish=can_publish(request.user)
+                    )
+                ),
+                "can_publish": can_publish(request.user),
+            }
             extra_context["review_panel"] = Trial.objects.review_panel(user=request.user)
         return super().index(request, extra_context)

@@ -4,6 +4,9 @@ import datetime
 
 from django.conf import settings
 
+# "Due soon": the window in which staff are warned before a review falls due.
+DUE_SOON_DAYS = 30
+
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day `months` later (or earlier), clamped to the month's last day."""

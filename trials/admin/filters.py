@@ -1,11 +1,12 @@
 """The trial list's filters in the admin."""
 
 from django.contrib import admin
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
-from ..models import (
-    CancerType,
-)
+from ..models import CancerType, ChangeRequest
+from ..review import DUE_SOON_DAYS
 
 
 class CancerTypeListFilter(admin.SimpleListFilter):
@@ -42,14 +43,40 @@ class ReviewDueFilter(admin.SimpleListFilter):
     parameter_name = "review"
 
     def lookups(self, request, model_admin):
+        due_soon = ngettext_lazy(
+            "Due within %(days)d day", "Due within %(days)d days", DUE_SOON_DAYS
+        ) % {"days": DUE_SOON_DAYS}
+        return [("overdue", _("Review overdue")), ("due_soon", due_soon)]
+
+    def queryset(self, request, queryset):
+        # The same rule as the admin index's review panel (TrialQuerySet.review_panel).
+        if self.value() == "overdue":
+            return queryset.review_overdue()
+        if self.value() == "due_soon":
+            return queryset.review_due_within()
+        return queryset
+
+
+class ChangesFilter(admin.SimpleListFilter):
+    """Changes awaiting approval: all of them (a Publisher's work list), and an Editor's
+    own, waiting or sent back to them."""
+
+    title = _("changes awaiting approval")
+    parameter_name = "changes"
+
+    def lookups(self, request, model_admin):
         return [
-            ("overdue", _("Review overdue")),
-            ("due_30", _("Due within 30 days")),
+            ("waiting", _("Waiting for approval")),
+            ("mine", _("Submitted by me, waiting")),
+            ("sent_back", _("Sent back to me")),
         ]
 
     def queryset(self, request, queryset):
-        if self.value() == "overdue":
-            return queryset.review_overdue()
-        if self.value() == "due_30":
-            return queryset.review_due_within(30)
-        return queryset
+        changes = {
+            "waiting": ChangeRequest.objects.waiting(),
+            "mine": ChangeRequest.objects.waiting_from(request.user),
+            "sent_back": ChangeRequest.objects.sent_back_to(request.user),
+        }.get(self.value())
+        if changes is None:
+            return queryset
+        return queryset.filter(Exists(changes.filter(trial=OuterRef("pk"))))

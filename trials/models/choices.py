@@ -10,6 +10,11 @@ class Publication(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn (kept, not public)")
 
 
+# Trials whose page is kept under the review cycle (trials.review). A withdrawn trial is not
+# public, so there is nothing to keep current until it is published again.
+UNDER_REVIEW = frozenset({Publication.DRAFT, Publication.PUBLISHED})
+
+
 class Status(models.TextChoices):
     """ClinicalTrials.gov's overallStatus vocabulary, with labels families understand."""
 
