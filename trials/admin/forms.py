@@ -9,11 +9,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..history import changes_since, latest_version_token
-from ..models import (
-    RegistryNumber,
-    Trial,
-)
+from ..history import working_version_token
+from ..models import RegistryNumber, Trial
+from .conflicts import Conflict, find_conflict
 
 
 class RegistryNumberForm(forms.ModelForm):
@@ -67,7 +65,7 @@ class RegistryNumberFormSet(BaseInlineFormSet):
 
 
 class VersionTokenField(forms.CharField):
-    """Which revision the form was loaded from; bookkeeping, never a change of its own."""
+    """Which version the form was loaded from; bookkeeping, never a change of its own."""
 
     widget = forms.HiddenInput
 
@@ -76,7 +74,8 @@ class VersionTokenField(forms.CharField):
 
 
 class TrialAdminForm(forms.ModelForm):
-    """Refuses to overwrite a save someone else made while this form was open."""
+    """Refuses to overwrite a save someone else made while this form was open, and
+    merges their changes into it (see conflicts.py) so that saving again keeps both."""
 
     loaded_version = VersionTokenField(required=False)
 
@@ -87,56 +86,91 @@ class TrialAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
-            self.initial["loaded_version"] = latest_version_token(self.instance)
+            self.initial["loaded_version"] = working_version_token(self.instance)
 
     def clean(self):
         cleaned_data = super().clean()
         if not self.instance.pk:
             return cleaned_data
-        loaded = self.data.get("loaded_version", "")
         # Lock the trial until this save commits (PostgreSQL), so two saves arriving
         # together are compared one after the other.
         Trial.objects.select_for_update().filter(pk=self.instance.pk).exists()
-        current = latest_version_token(self.instance)
-        if loaded != current:
-            # Show the editor the current token, so saving again (after reading what
-            # changed) deliberately keeps their version.
-            self.data = self.data.copy()
-            self.data["loaded_version"] = current
-            raise ValidationError(self.conflict_messages(loaded))
+        conflict = find_conflict(self.instance, self.data)
+        if conflict is not None:
+            # The form comes back merged, naming the version saved since: saving it again
+            # keeps their changes and the editor's.
+            self.data = conflict.data
+            raise ValidationError(conflict_messages(conflict))
         return cleaned_data
 
-    def conflict_messages(self, loaded: str) -> list[str]:
-        latest, changes, inline_changes = changes_since(self.instance, loaded)
-        who = (latest.revision.user if latest else None) or gettext("someone else")
-        when = date_format(timezone.localtime(latest.revision.date_created), "DATETIME_FORMAT")
-        messages_ = [
-            gettext(
-                "%(who)s saved this trial at %(when)s, while you were editing it. Nothing "
-                "was saved from your form; everything you typed is still below."
-            )
-            % {"who": who, "when": when}
-        ]
-        if not loaded:
-            messages_.append(
-                gettext(
-                    "There is no record of the version you opened, so their changes cannot "
-                    "be listed: see the trial's history."
-                )
-            )
-        messages_ += [
-            gettext("They changed %(field)s: “%(old)s” → “%(new)s”.")
-            % {"field": change.label, "old": change.old, "new": change.new}
-            for change in changes
-        ]
-        messages_ += [
-            gettext("They %(kind)s the %(model)s “%(name)s”.")
-            % {"kind": change.kind_label, "model": change.model_label, "name": change.name}
-            for change in inline_changes
-        ]
+
+def conflict_messages(conflict: Conflict) -> list[str]:
+    revision = conflict.current.revision
+    who = revision.user or gettext("someone else")
+    when = date_format(timezone.localtime(revision.date_created), "DATETIME_FORMAT")
+    messages_ = [
+        gettext(
+            "%(who)s saved this trial at %(when)s, while you were editing it. Nothing "
+            "was saved from your form."
+        )
+        % {"who": who, "when": when}
+    ]
+    messages_ += [
+        gettext("They changed %(field)s: “%(old)s” → “%(new)s”.")
+        % {"field": change.label, "old": change.old, "new": change.new}
+        for change in conflict.changes
+    ]
+    messages_ += [
+        gettext("They %(kind)s the %(model)s “%(name)s”.")
+        % {"kind": change.kind_label, "model": change.model_label, "name": change.name}
+        for change in conflict.inline_changes
+    ]
+    if not conflict.merged:
         messages_.append(
             gettext(
-                "Compare their changes with yours, then save again to keep what is in your form."
+                "There is no record of the version you opened, so their changes cannot be "
+                "listed or merged: see the trial's history. Your form is as you typed it; "
+                "saving again keeps it as it is."
             )
         )
         return messages_
+    if conflict.taken:
+        messages_.append(
+            gettext("Their changes are now in your form, beside yours: %(fields)s.")
+            % {"fields": ", ".join(conflict.taken)}
+        )
+    if conflict.both:
+        messages_.append(
+            gettext(
+                "You both changed %(fields)s: your version is in the form and replaces "
+                "theirs when you save again."
+            )
+            % {"fields": ", ".join(conflict.both)}
+        )
+    messages_.append(gettext("Check the form, then save again."))
+    return messages_
+
+
+class ChangeDecisionForm(forms.Form):
+    """A Publisher's decision on changes awaiting approval."""
+
+    change = forms.IntegerField(widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label=_("Comment for the editor"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you send the changes back: say what needs doing."),
+    )
+
+    def __init__(self, *args, sending_back: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sending_back = sending_back
+
+    def clean_comment(self):
+        comment = self.cleaned_data["comment"].strip()
+        if self.sending_back and not comment:
+            raise ValidationError(
+                _("Say what the editor should change: they see this comment on the form.")
+            )
+        return comment
