@@ -98,3 +98,53 @@ def change_form_data(client, trial):
         for form in existing:
             data.update(submitted_values(form))
     return data, inline_prefixes(response)
+
+
+def rendered_form_data(response):
+    """Everything a rendered change form would post back, extra inline rows included."""
+    data = submitted_values(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        forms = formset.initial_forms + formset.extra_forms
+        data.update(
+            management_data(formset.prefix, total=len(forms), initial=len(formset.initial_forms))
+        )
+        for form in forms:
+            data.update(submitted_values(form))
+    return data
+
+
+def save_through_admin(client, trial, *, expect=302, **changes):
+    """Open the trial's change form, change what is given, and save it."""
+    data, prefixes = change_form_data(client, trial)
+    data.update(changes)
+    response = client.post(change_url(trial), data)
+    assert response.status_code == expect, (
+        response.context and response.context["adminform"].form.errors
+    )
+    return prefixes
+
+
+def add_row(data, prefix, row):
+    """Append a new inline row to posted form data."""
+    index = int(data[f"{prefix}-TOTAL_FORMS"])
+    data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
+    data.update({f"{prefix}-{index}-{name}": value for name, value in row.items()})
+
+
+def row_index(data, prefix, pk):
+    """The index of the posted inline row with this id."""
+    total = int(data[f"{prefix}-TOTAL_FORMS"])
+    return next(i for i in range(total) if data.get(f"{prefix}-{i}-id") == str(pk))
+
+
+def changes_url(trial):
+    return f"/admin/trials/trial/{trial.pk}/changes/"
+
+
+def decide(client, trial, decision, comment=""):
+    """Approve (_approve), send back (_send_back) or discard (_discard) what waits."""
+    change = trial.change_requests.open().get()
+    return client.post(
+        changes_url(trial), {"change": str(change.pk), "comment": comment, decision: "1"}
+    )

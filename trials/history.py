@@ -1,20 +1,32 @@
 """A trial's history as staff read it: who changed what, when, field by field.
 
 django-reversion stores each save of a trial, with its arms, approvals, registry numbers
-and investigator roles, as one revision. This module turns revisions into readable
-differences, for the history page and for the two-editors conflict message.
+and investigator roles, as one revision (trials.versions reads them back as snapshots).
+This module turns two snapshots into readable differences: for the history page, the
+two-editors conflict message and the comparison of changes awaiting approval with the live
+page. It is the one differ.
 """
 
 import re
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
-from .models import Approval, Arm, CancerType, RegistryNumber, Trial, TrialInvestigator
+from .models import (
+    Approval,
+    CancerType,
+    ChangeRequest,
+    Investigator,
+    Organisation,
+    RegistryNumber,
+    Trial,
+    TrialInvestigator,
+)
+from .moderation import working_version
+from .versions import INLINE_MODELS, Snapshot, snapshots_for
 
 # Bookkeeping that changes with every save and tells staff nothing.
 IGNORED_FIELDS = {
@@ -28,7 +40,6 @@ IGNORED_FIELDS = {
     "withdrawn_by",
     "last_reviewed_by",
 }
-INLINE_MODELS = (Arm, Approval, RegistryNumber, TrialInvestigator)
 INLINE_CHANGE_LABELS = {"added": _("added"), "removed": _("removed"), "changed": _("changed")}
 
 
@@ -52,50 +63,31 @@ class InlineChange:
 
 
 @dataclass
-class Snapshot:
-    """The trial's fields and its inline rows as one revision stored them."""
-
-    trial: dict
-    inlines: dict  # model -> {pk: field dict}
-
-
-@dataclass
 class HistoryEntry:
     version: Version
     changes: list[FieldChange]
     inline_changes: list[InlineChange]
+    is_current: bool = False  # the version the edit form shows
 
     @property
     def revision(self):
         return self.version.revision
 
     @property
+    def change(self) -> ChangeRequest | None:
+        """The changes awaiting approval this version was stored as, if it was."""
+        return getattr(self.revision, "change_request", None)
+
+    @property
     def is_first(self) -> bool:
         return not self.changes and not self.inline_changes
 
 
-def latest_version_token(trial: Trial) -> str:
-    """Identifies the newest stored revision of `trial`: what an editor loaded."""
-    pk = Version.objects.get_for_object(trial).values_list("pk", flat=True).first()
-    return str(pk or "")
-
-
-def snapshots_for(versions: list[Version]) -> dict[int, Snapshot]:
-    """Snapshots of the given trial versions, keyed by version pk, in one query."""
-    by_revision = {version.revision_id: version for version in versions}
-    snapshots = {version.pk: Snapshot(trial=version.field_dict, inlines={}) for version in versions}
-    related = Version.objects.filter(revision_id__in=by_revision).select_related("content_type")
-    for version in related:
-        model = version.content_type.model_class()
-        if model not in INLINE_MODELS:
-            continue
-        trial_version = by_revision[version.revision_id]
-        fields = version.field_dict
-        if fields.get("trial_id") != trial_version.field_dict.get("id"):
-            continue
-        inlines = snapshots[trial_version.pk].inlines
-        inlines.setdefault(model, {})[int(version.object_id)] = fields
-    return snapshots
+def working_version_token(trial: Trial) -> str:
+    """Identifies the version an editor opening the trial loads (moderation.working_version):
+    a save from a form loaded from another version meets someone else's save."""
+    version = working_version(trial)
+    return str(version.pk) if version else ""
 
 
 class Describer:
@@ -111,10 +103,9 @@ class Describer:
         self.cancer_types = dict(
             CancerType.objects.filter(pk__in=cancer_type_ids).values_list("pk", "name")
         )
-        investigator_model = apps.get_model("trials", "Investigator")
         self.investigators = {
             investigator.pk: str(investigator)
-            for investigator in investigator_model.objects.filter(pk__in=investigator_ids)
+            for investigator in Investigator.objects.filter(pk__in=investigator_ids)
         }
         organisation_ids = {
             snapshot.trial.get(name)
@@ -124,9 +115,7 @@ class Describer:
         }
         self.organisations = {
             organisation.pk: str(organisation)
-            for organisation in apps.get_model("trials", "Organisation").objects.filter(
-                pk__in=organisation_ids
-            )
+            for organisation in Organisation.objects.filter(pk__in=organisation_ids)
         }
 
     def value(self, model_field, value) -> str:
@@ -211,35 +200,56 @@ def diff_snapshots(old: Snapshot, new: Snapshot, describer: Describer):
     return changes, inline_changes
 
 
+def compare(old: Snapshot, new: Snapshot) -> tuple[list[FieldChange], list[InlineChange]]:
+    """What changed from `old` to `new`, in words."""
+    return diff_snapshots(old, new, Describer([old, new]))
+
+
 def trial_history(trial: Trial) -> list[HistoryEntry]:
-    """Every stored revision of `trial`, newest first, each with what it changed."""
+    """Every stored version of `trial`, newest first, each with what it changed: a live
+    version against the live version before it, changes awaiting approval against the
+    live version they were edited from (so each shows all it would change)."""
     versions = list(
-        Version.objects.get_for_object(trial).select_related("revision__user").order_by("pk")
+        Version.objects.get_for_object(trial)
+        .select_related(
+            "revision__user",
+            "revision__change_request__submitted_by",
+            "revision__change_request__decided_by",
+        )
+        .order_by("pk")
     )
     snapshots = snapshots_for(versions)
     describer = Describer(snapshots.values())
+    current = working_version(trial)
     entries = []
-    previous = None
+    previous_live = None
     for version in versions:
-        current = snapshots[version.pk]
-        if previous is None:
-            changes, inline_changes = [], []
-        else:
-            changes, inline_changes = diff_snapshots(previous, current, describer)
-        entries.append(HistoryEntry(version, changes, inline_changes))
-        previous = current
+        entry = HistoryEntry(version, [], [], is_current=current is not None and version == current)
+        change = entry.change
+        base = previous_live
+        if change is not None and change.based_on_id in snapshots:
+            base = change.based_on_id
+        if base is not None:
+            entry.changes, entry.inline_changes = diff_snapshots(
+                snapshots[base], snapshots[version.pk], describer
+            )
+        if change is None:
+            previous_live = version.pk
+        entries.append(entry)
     return entries[::-1]
 
 
 def changes_since(trial: Trial, token: str):
-    """What was saved after the revision `token` (see latest_version_token), and by whom:
-    for telling an editor what someone else changed while they were editing."""
-    versions = list(Version.objects.get_for_object(trial).select_related("revision__user"))
-    latest = versions[0] if versions else None
-    loaded = next((version for version in versions if str(version.pk) == token), None)
-    if latest is None or loaded is None:
-        return latest, [], []
-    snapshots = snapshots_for([loaded, latest])
-    describer = Describer(snapshots.values())
-    changes, inline_changes = diff_snapshots(snapshots[loaded.pk], snapshots[latest.pk], describer)
-    return latest, changes, inline_changes
+    """The trial's working version now, and what it changed since the version `token`
+    (see working_version_token): for telling an editor what someone else saved while they
+    were editing. No changes are listed when the loaded version is unknown."""
+    current = working_version(trial)
+    loaded = None
+    if token.isdigit():
+        loaded = Version.objects.get_for_object(trial).filter(pk=int(token)).first()
+    if current is None or loaded is None:
+        return current, [], []
+    current = Version.objects.select_related("revision__user").get(pk=current.pk)
+    snapshots = snapshots_for([loaded, current])
+    changes, inline_changes = compare(snapshots[loaded.pk], snapshots[current.pk])
+    return current, changes, inline_changes

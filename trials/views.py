@@ -2,8 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Page, Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -21,6 +22,8 @@ from .models import (
     Trial,
     count_trials_by_cancer_type,
 )
+from .models.trial import detail_prefetches
+from .moderation import snapshot_of
 
 # Sent by static/js/finder.js: answer with just the finder fragment, not the whole page.
 PARTIAL_HEADER = "X-Finder-Partial"
@@ -104,7 +107,8 @@ def cancer_type_detail(request, slug):
     cancer_types = list(CancerType.objects.order_by("name"))
     cancer_type = next((ct for ct in cancer_types if ct.slug == slug), None)
     if cancer_type is None:
-        raise Http404
+        # An earlier address of a cancer type leads to its current one, for good.
+        return redirect(get_object_or_404(CancerType.objects.at_address(slug)), permanent=True)
     published = Trial.objects.published()
     count_trials_by_cancer_type(cancer_types, published)
     trials = published.in_cancer_types([cancer_type]).with_listing_relations()
@@ -120,10 +124,11 @@ def cancer_type_detail(request, slug):
     return render(request, "trials/cancer_type_detail.html", context)
 
 
-def render_trial_page(request, trial, *, preview: bool = False):
+def render_trial_page(request, trial, *, preview: bool = False, change=None):
     context = {
         "trial": trial,
         "preview": preview,
+        "change": change,
         "related_trials": Trial.objects.related_to(trial),
         "glossary": GlossaryTerm.objects.by_slug(),
     }
@@ -132,13 +137,17 @@ def render_trial_page(request, trial, *, preview: bool = False):
 
 @conditional_public
 def trial_detail(request, slug):
-    trial = get_object_or_404(Trial.objects.for_detail(), slug=slug)
+    trial = get_object_or_404(Trial.objects.for_detail().at_address(slug))
+    if trial.slug != slug:
+        # An earlier address: families' printouts and shared links keep working.
+        return redirect(trial, permanent=True)
     return render_trial_page(request, trial)
 
 
 @never_cache
 def trial_preview(request, slug):
-    """Any trial, draft or withdrawn included, on the public template, for staff only."""
+    """Any trial, draft or withdrawn included, on the public template, for staff only. A
+    trial with changes awaiting approval shows them, read from the stored version."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), reverse("admin:login"))
     if not (request.user.is_staff and request.user.has_perm("trials.view_trial")):
@@ -146,8 +155,15 @@ def trial_preview(request, slug):
     if not admin.site.has_permission(request):
         # Signed in, but the two-factor step is still to do: the admin login leads there.
         return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-    trial = get_object_or_404(Trial.objects.with_detail_relations(), slug=slug)
-    response = render_trial_page(request, trial, preview=True)
+    trial = get_object_or_404(Trial.objects.select_related("sponsor", "network").at_address(slug))
+    if trial.slug != slug:
+        return redirect(trial.get_preview_url())
+    change = trial.open_change
+    if change is None:
+        prefetch_related_objects([trial], *detail_prefetches())
+    else:
+        trial = snapshot_of(change).as_trial()
+    response = render_trial_page(request, trial, preview=True, change=change)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -1,32 +1,34 @@
-"""The trial admin: fieldsets in page order, inlines, publishing, review and history."""
+"""The trial admin: fieldsets in page order, inlines, publishing, review and the trial list.
+
+How saves of a published trial wait for approval, and restoring, is in moderation.py.
+"""
 
 import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminTextareaWidget
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404
 from django.template.defaultfilters import date as format_date
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from reversion.admin import VersionAdmin
-from reversion.models import Version
 
-from ..history import trial_history
 from ..models import (
     Approval,
     Arm,
+    ChangeState,
     Publication,
     Registry,
     RegistryNumber,
     Trial,
     TrialInvestigator,
 )
+from ..moderation import conclude_open_change, submit_change
 from ..signals import announce_public_change
-from .filters import CancerTypeListFilter, ReviewDueFilter
+from .content import OldAddressesMixin
+from .filters import CancerTypeListFilter, ChangesFilter, ReviewDueFilter
 from .forms import RegistryNumberForm, RegistryNumberFormSet, TrialAdminForm
+from .moderation import WAIT_BUTTON, ModeratedVersionAdmin
 
 
 class TrialInvestigatorInline(admin.TabularInline):
@@ -70,13 +72,22 @@ class RegistryNumberInline(admin.TabularInline):
 
 
 @admin.register(Trial)
-class TrialAdmin(VersionAdmin):
+class TrialAdmin(OldAddressesMixin, ModeratedVersionAdmin):
     form = TrialAdminForm
     # In the order of the public trial page.
     fieldsets = [
         (
             None,
-            {"fields": ["short_name", "subtitle", "slug", "official_title", "summary"]},
+            {
+                "fields": [
+                    "short_name",
+                    "subtitle",
+                    "slug",
+                    "old_addresses",
+                    "official_title",
+                    "summary",
+                ]
+            },
         ),
         (
             _("Who can enter"),
@@ -132,6 +143,7 @@ class TrialAdmin(VersionAdmin):
     # Publication and review change only through their buttons and actions, so each
     # is recorded with who and when, and only publishers can publish.
     readonly_fields = [
+        "old_addresses",
         "publication",
         "published_at",
         "published_by",
@@ -156,10 +168,18 @@ class TrialAdmin(VersionAdmin):
         "status",
         "phase",
         "publication",
+        "changes_awaiting_approval",
         "last_reviewed",
         "review_due",
     ]
-    list_filter = ["status", "phase", CancerTypeListFilter, "publication", ReviewDueFilter]
+    list_filter = [
+        "status",
+        "phase",
+        CancerTypeListFilter,
+        "publication",
+        ChangesFilter,
+        ReviewDueFilter,
+    ]
     list_select_related = ["last_reviewed_by"]
     search_help_text = _(
         "The public site's search: names, titles, texts, cancer types (with their group), "
@@ -170,8 +190,14 @@ class TrialAdmin(VersionAdmin):
 
     short_text_fields = {"official_title": 2, "summary": 4}
 
-    # Buttons on the change form, by the name of the submit button.
-    FORM_ACTIONS = {"_publish": "publish", "_withdraw": "withdraw", "_mark_reviewed": "review"}
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_open_change()
+
+    def changelist_view(self, request, extra_context=None):
+        # Not inside one revision, as VersionAdmin would: each bulk action records a
+        # revision per trial (apply_to_each), so that each can be restored on its own.
+        context = {"has_change_permission": self.has_change_permission(request)}
+        return admin.ModelAdmin.changelist_view(self, request, {**context, **(extra_context or {})})
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in self.short_text_fields:
@@ -193,9 +219,6 @@ class TrialAdmin(VersionAdmin):
         # Drafts and withdrawn trials open in the staff preview, not a public 404.
         return obj.get_absolute_url() if obj.is_public else obj.get_preview_url()
 
-    def has_publish_permission(self, request) -> bool:
-        return request.user.has_perm("trials.publish_trial")
-
     @admin.display(description=_("next review due"))
     def next_review_due(self, obj):
         return self.review_due(obj)
@@ -203,13 +226,27 @@ class TrialAdmin(VersionAdmin):
     @admin.display(description=_("review due"), ordering="last_reviewed")
     def review_due(self, obj):
         due = obj.next_review_due
+        if not obj.is_review_overdue:
+            return format_date(due) if due else "—"
         if due is None:
             return format_html('<strong class="review-overdue">{}</strong>', _("never reviewed"))
-        if obj.is_review_overdue:
-            return format_html(
-                '<strong class="review-overdue">{} ({})</strong>', format_date(due), _("overdue")
-            )
-        return format_date(due)
+        return format_html(
+            '<strong class="review-overdue">{} ({})</strong>', format_date(due), _("overdue")
+        )
+
+    @admin.display(description=_("changes awaiting approval"), ordering="open_change_submitted_at")
+    def changes_awaiting_approval(self, obj):
+        """From TrialQuerySet.with_open_change(): no query per row."""
+        if obj.open_change_state is None:
+            return "—"
+        url = self.admin_url("changes", obj.pk)
+        when = format_date(obj.open_change_submitted_at)
+        if obj.open_change_state == ChangeState.SENT_BACK:
+            text = _("Sent back (submitted %(when)s by %(who)s)")
+        else:
+            text = _("Waiting since %(when)s (%(who)s)")
+        who = obj.open_change_submitted_by or "?"
+        return format_html('<a href="{}">{}</a>', url, text % {"when": when, "who": who})
 
     # Publishing, withdrawing and reviewing -----------------------------------------
 
@@ -218,36 +255,35 @@ class TrialAdmin(VersionAdmin):
         if action in {"publish", "withdraw"} and not self.has_publish_permission(request):
             # The buttons are not shown to editors; a crafted POST is refused outright.
             raise PermissionDenied
+        original = self.get_object(request, object_id) if object_id else None
         extra_context = {
             **(extra_context or {}),
             "can_publish": self.has_publish_permission(request),
+            "edits_wait": original is not None
+            and original.is_public
+            and not self.has_publish_permission(request),
+            "wait_button": WAIT_BUTTON,
         }
         return super().changeform_view(request, object_id, form_url, extra_context)
 
-    def requested_form_action(self, request) -> str | None:
-        if request.method != "POST":
-            return None
-        return next(
-            (action for name, action in self.FORM_ACTIONS.items() if name in request.POST), None
-        )
-
     def save_model(self, request, obj, form, change):
-        kept = getattr(request, "trial_state_before_restore", None)
-        if kept:
-            for name, value in kept.items():
-                setattr(obj, name, value)
-        if getattr(request, "trial_recovering", False):
-            # A deleted trial comes back as a draft: someone with the right to publish
-            # decides whether it goes public again.
+        if not change:
+            # Added, or saved as new from another trial's form: always a draft, with no
+            # publication or review of its own yet.
             obj.publication = Publication.DRAFT
             obj.published_at = obj.published_by = None
+            obj.withdrawn_at = obj.withdrawn_by = None
+            obj.last_reviewed = obj.last_reviewed_by = None
         action = self.requested_form_action(request)
+        waits = self.saves_wait(request, obj)
         if action is None:
             super().save_model(request, obj, form, change)
         else:
             # One save, one revision: the edits and the publication or review together.
             self.apply_action(obj, action, user=request.user)
-        if obj.is_public and action not in {"publish", "withdraw"}:
+        if change and not waits:
+            conclude_open_change(obj, user=request.user, included=not self.is_restoring(request))
+        if obj.is_public and not waits and action not in {"publish", "withdraw"}:
             announce_public_change(obj.pk, reason="changed")
 
     def delete_model(self, request, obj):
@@ -294,21 +330,35 @@ class TrialAdmin(VersionAdmin):
             "review": gettext("Marked as reviewed."),
         }[action]
 
-    def apply_to_each(self, request, queryset, action: str) -> int:
+    def apply_to_each(self, request, queryset, action: str) -> tuple[int, int]:
         """Publish, withdraw or mark as reviewed one trial at a time, each recorded in
-        its history with who did it."""
-        count = 0
+        its history with who did it. An Editor's review of a published trial waits for
+        approval, as their other changes to it do. Returns (done, waiting)."""
+        done = waiting = 0
         for trial in queryset:
+            if trial.is_public and not self.has_publish_permission(request):
+                submit_change(
+                    trial=trial,
+                    user=request.user,
+                    edit=lambda working, action=action: self.apply_action(
+                        working, action, user=request.user
+                    ),
+                    comment=self.action_comment(action),
+                )
+                waiting += 1
+                continue
             with reversion.create_revision():
                 reversion.set_user(request.user)
                 reversion.set_comment(self.action_comment(action))
                 self.apply_action(trial, action, user=request.user)
-            count += 1
-        return count
+            done += 1
+        return done, waiting
 
     @admin.action(description=_("Publish selected trials"), permissions=["publish"])
     def publish_trials(self, request, queryset):
-        count = self.apply_to_each(request, queryset.exclude(publication="published"), "publish")
+        count, _waiting = self.apply_to_each(
+            request, queryset.exclude(publication="published"), "publish"
+        )
         self.message_user(
             request,
             ngettext("%(count)d trial was published.", "%(count)d trials were published.", count)
@@ -318,7 +368,9 @@ class TrialAdmin(VersionAdmin):
 
     @admin.action(description=_("Withdraw selected trials from the site"), permissions=["publish"])
     def withdraw_trials(self, request, queryset):
-        count = self.apply_to_each(request, queryset.filter(publication="published"), "withdraw")
+        count, _waiting = self.apply_to_each(
+            request, queryset.filter(publication="published"), "withdraw"
+        )
         self.message_user(
             request,
             ngettext(
@@ -332,70 +384,26 @@ class TrialAdmin(VersionAdmin):
 
     @admin.action(description=_("Mark selected trials as reviewed today"), permissions=["change"])
     def mark_trials_reviewed(self, request, queryset):
-        count = self.apply_to_each(request, queryset, "review")
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d trial was marked as reviewed.",
-                "%(count)d trials were marked as reviewed.",
-                count,
-            )
-            % {"count": count},
-            messages.SUCCESS,
-        )
-
-    # History ----------------------------------------------------------------------
-
-    # Restoring brings back content; whether the page is public, and when it was last
-    # reviewed, stay as they are (publishing has its own buttons and permission).
-    KEPT_ON_RESTORE = (
-        "publication",
-        "published_at",
-        "published_by_id",
-        "withdrawn_at",
-        "withdrawn_by_id",
-        "last_reviewed",
-        "last_reviewed_by_id",
-    )
-
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        self.check_restorable(version_id, trial_id=object_id)
-        current = Trial.objects.filter(pk=object_id).values(*self.KEPT_ON_RESTORE).first()
-        request.trial_state_before_restore = current
-        return super().revision_view(request, object_id, version_id, extra_context)
-
-    def recover_view(self, request, version_id, extra_context=None):
-        version = self.check_restorable(version_id)
-        if Trial.objects.filter(pk=version.object_id).exists():
-            raise Http404(gettext("This trial has not been deleted: open its history instead."))
-        request.trial_recovering = True
-        return super().recover_view(request, version_id, extra_context)
-
-    @staticmethod
-    def check_restorable(version_id, *, trial_id=None) -> Version:
-        """Only a version of this very trial, saved on its own, may be restored: reverting
-        a revision reverts everything in it, so one holding other trials (or another
-        model's version reached through this URL) could change those trials too."""
-        version = Version.objects.filter(
-            pk=version_id, content_type=ContentType.objects.get_for_model(Trial)
-        ).first()
-        if version is None or (trial_id is not None and version.object_id != str(trial_id)):
-            raise Http404(gettext("There is no such version of this trial."))
-        trials_in_revision = Version.objects.filter(
-            revision_id=version.revision_id, content_type=version.content_type
-        ).count()
-        if trials_in_revision > 1:
-            raise Http404(
-                gettext(
-                    "This version was saved together with other trials, so it cannot be "
-                    "restored on its own."
+        count, waiting = self.apply_to_each(request, queryset, "review")
+        if count:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d trial was marked as reviewed.",
+                    "%(count)d trials were marked as reviewed.",
+                    count,
                 )
+                % {"count": count},
+                messages.SUCCESS,
             )
-        return version
-
-    def history_view(self, request, object_id, extra_context=None):
-        trial = self.get_object(request, object_id)
-        extra_context = {**(extra_context or {})}
-        if trial is not None:
-            extra_context["history_entries"] = trial_history(trial)
-        return super().history_view(request, object_id, extra_context)
+        if waiting:
+            self.message_user(
+                request,
+                ngettext(
+                    "Your review of %(count)d published trial waits for a publisher's approval.",
+                    "Your review of %(count)d published trials waits for a publisher's approval.",
+                    waiting,
+                )
+                % {"count": waiting},
+                messages.SUCCESS,
+            )

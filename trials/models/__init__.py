@@ -1,5 +1,6 @@
 """Trialportal's models, one module per concept; everything is importable from here."""
 
+from .address import CancerTypeAddress, TrialAddress
 from .approval import Approval
 from .arm import Arm
 from .cancer_type import (
@@ -15,6 +16,7 @@ from .choices import (
     STATUS_EXPLANATIONS,
     STATUS_GROUPS,
     STATUS_REGISTRY_TERMS,
+    UNDER_REVIEW,
     ApprovalKind,
     ArmStatus,
     DiseaseSetting,
@@ -27,6 +29,7 @@ from .choices import (
 )
 from .event import PublicTrialState, TrialEvent, TrialEventKind, TrialEventQuerySet
 from .glossary import GlossaryTerm, GlossaryTermQuerySet
+from .moderation import OPEN_CHANGE_STATES, ChangeRequest, ChangeState
 from .people import Investigator, Organisation, TrialInvestigator
 from .registry import (
     REGISTRY_FORMATS,
@@ -36,24 +39,28 @@ from .registry import (
     registry_number_candidates,
 )
 from .site import Contact, FontScope, SiteSettings, tel_href
-from .trial import RICH_TEXT_FIELDS, Trial, TrialQuerySet, in_cancer_types, open_first_rank
+from .trial import Trial, TrialQuerySet, in_cancer_types, open_first_rank
 from .vocabulary import SpellingVariant
 
 __all__ = [
+    "OPEN_CHANGE_STATES",
     "OPEN_STATUSES",
     "PHASE_EXPLANATIONS",
     "REGISTRY_FORMATS",
     "REGISTRY_URLS",
-    "RICH_TEXT_FIELDS",
     "STATUS_EXPLANATIONS",
     "STATUS_GROUPS",
     "STATUS_REGISTRY_TERMS",
+    "UNDER_REVIEW",
     "Approval",
     "ApprovalKind",
     "Arm",
     "ArmStatus",
     "CancerType",
+    "CancerTypeAddress",
     "CancerTypeQuerySet",
+    "ChangeRequest",
+    "ChangeState",
     "Contact",
     "DiseaseSetting",
     "FontScope",
@@ -72,6 +79,7 @@ __all__ = [
     "Status",
     "StatusGroup",
     "Trial",
+    "TrialAddress",
     "TrialEvent",
     "TrialEventKind",
     "TrialEventQuerySet",

@@ -1,5 +1,6 @@
 """Who a trial names: sponsors and networks, investigators and their roles."""
 
+import reversion
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +51,7 @@ class Investigator(models.Model):
         return f"{self.title} {self.name}".strip()
 
 
+@reversion.register()
 class TrialInvestigator(models.Model):
     trial = models.ForeignKey(
         "Trial",

@@ -3,6 +3,7 @@
 import re
 import unicodedata
 
+import reversion
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -65,6 +66,7 @@ def registry_number_candidates(text: str) -> set[str]:
     return {candidate for candidate in candidates if candidate}
 
 
+@reversion.register()
 class RegistryNumber(models.Model):
     trial = models.ForeignKey(
         "Trial", verbose_name=_("trial"), on_delete=models.CASCADE, related_name="registry_numbers"

@@ -5,23 +5,35 @@ import logging
 import re
 from collections import Counter
 
+import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
-from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django_prose_editor.fields import ProseEditorField
 
 from ..ages import MAX_AGE_MONTHS, describe_age_range, format_age
-from ..review import add_months, latest_review_due_by, review_interval_months
-from ..rich_text import EDITOR_CONFIG, sanitize_html
+from ..review import DUE_SOON_DAYS, add_months, latest_review_due_by, review_interval_months
+from ..rich_text import RichTextField, sanitize_html
 from ..signals import announce_public_change
+from .address import KeepsOldAddresses
 from .arm import Arm
 from .cancer_type import CancerType, tags_counting_for
 from .choices import (
@@ -29,6 +41,7 @@ from .choices import (
     STATUS_EXPLANATIONS,
     STATUS_GROUPS,
     STATUS_REGISTRY_TERMS,
+    UNDER_REVIEW,
     ArmStatus,
     DiseaseSetting,
     InvestigatorRole,
@@ -37,10 +50,30 @@ from .choices import (
     Status,
     StatusGroup,
 )
+from .moderation import ChangeRequest
 from .people import Organisation, TrialInvestigator
 from .site import Contact, SiteSettings, phone_validator
 
-RICH_TEXT_FIELDS = ("eligibility", "goal", "background", "arms_intro")
+# Left out of every stored version: the search document is derived (PostgreSQL keeps it up
+# to date), and the time of the save is the revision's own. Versioned, they would show as
+# changes in the history and in edit-conflict messages.
+NOT_VERSIONED = ("search_document", "updated_at")
+
+
+def detail_prefetches() -> list:
+    """The relations the trial page shows, for prefetch_related()."""
+    return [
+        Prefetch("cancer_types", queryset=CancerType.objects.order_by("name")),
+        "arms",
+        "approvals",
+        "registry_numbers",
+        Prefetch(
+            "investigator_roles",
+            queryset=TrialInvestigator.objects.select_related("investigator"),
+        ),
+    ]
+
+
 # A trial with more arms shows their summary, the list folded behind it (ESMART has 18).
 ARMS_SHOWN_UNFOLDED = 4
 
@@ -69,6 +102,10 @@ audit_log = logging.getLogger("trialportal.audit")
 class TrialQuerySet(models.QuerySet):
     def published(self):
         return self.filter(publication=Publication.PUBLISHED)
+
+    def at_address(self, slug: str):
+        """The trial whose current or earlier address is `slug` (see Trial.addresses)."""
+        return self.filter(addresses__slug=slug)
 
     def in_cancer_types(self, cancer_types):
         """Trials for any of `cancer_types`, by the hierarchy rule (tags_counting_for)."""
@@ -113,16 +150,7 @@ class TrialQuerySet(models.QuerySet):
 
     def with_detail_relations(self):
         """Everything the trial page shows, fetched up front: one query per relation."""
-        return self.select_related("sponsor", "network").prefetch_related(
-            Prefetch("cancer_types", queryset=CancerType.objects.order_by("name")),
-            "arms",
-            "approvals",
-            "registry_numbers",
-            Prefetch(
-                "investigator_roles",
-                queryset=TrialInvestigator.objects.select_related("investigator"),
-            ),
-        )
+        return self.select_related("sponsor", "network").prefetch_related(*detail_prefetches())
 
     def for_detail(self):
         return self.published().with_detail_relations()
@@ -141,37 +169,49 @@ class TrialQuerySet(models.QuerySet):
             .order_by("open_first", "short_name")[:limit]
         )
 
+    def under_review(self):
+        """Trials whose page is kept under the review cycle (choices.UNDER_REVIEW)."""
+        return self.filter(publication__in=UNDER_REVIEW)
+
     def review_overdue(self, today: datetime.date | None = None):
-        """Never reviewed, or due for review (Trial.next_review_due) today or earlier."""
+        """Under review and never reviewed, or due for review (Trial.next_review_due)
+        today or earlier."""
         today = today or timezone.localdate()
-        return self.filter(
+        return self.under_review().filter(
             Q(last_reviewed__isnull=True) | Q(last_reviewed__lte=latest_review_due_by(today))
         )
 
-    def review_due_within(self, days: int, today: datetime.date | None = None):
-        """Not overdue yet, but due within the next `days` days."""
+    def review_due_within(self, days: int = DUE_SOON_DAYS, today: datetime.date | None = None):
+        """Under review, not overdue yet, but due within the next `days` days."""
         today = today or timezone.localdate()
-        return self.filter(
+        return self.under_review().filter(
             last_reviewed__gt=latest_review_due_by(today),
             last_reviewed__lte=latest_review_due_by(today + datetime.timedelta(days=days)),
         )
 
-    def review_panel(self, *, user, days: int = 30) -> dict:
+    def review_panel(self, *, user) -> dict:
         """What the admin index shows staff: trials overdue for review and those due
-        within `days`, most urgent first. Withdrawn trials need no review. Two queries."""
-        current = self.exclude(publication=Publication.WITHDRAWN)
+        soon, most urgent first. Two queries."""
         return {
             "overdue": list(
-                current.review_overdue().order_by(
+                self.review_overdue().order_by(
                     F("last_reviewed").asc(nulls_first=True), "short_name"
                 )
             ),
-            "due_soon": list(
-                current.review_due_within(days).order_by("last_reviewed", "short_name")
-            ),
-            "days": days,
+            "due_soon": list(self.review_due_within().order_by("last_reviewed", "short_name")),
+            "days": DUE_SOON_DAYS,
             "user_id": user.pk,
         }
+
+    def with_open_change(self):
+        """Annotated with the state, time and submitter of the trial's open change
+        (changes awaiting approval or sent back), if it has one: no query per trial."""
+        open_change = ChangeRequest.objects.open().filter(trial=OuterRef("pk"))
+        return self.annotate(
+            open_change_state=Subquery(open_change.values("state")[:1]),
+            open_change_submitted_at=Subquery(open_change.values("submitted_at")[:1]),
+            open_change_submitted_by=Subquery(open_change.values("submitted_by__username")[:1]),
+        )
 
     def facet_counts(self, field: str) -> dict[str, int]:
         """How many of these trials have each value of `field` (phase, status ...)."""
@@ -179,7 +219,11 @@ class TrialQuerySet(models.QuerySet):
         return {row[field]: row["n"] for row in rows}
 
 
-class Trial(models.Model):
+@reversion.register(
+    follow=("investigator_roles", "arms", "approvals", "registry_numbers"),
+    exclude=NOT_VERSIONED,
+)
+class Trial(KeepsOldAddresses, models.Model):
     # Identity
     short_name = models.CharField(
         _("short name"), max_length=60, help_text=_("The name the trial is known by, e.g. ESMART.")
@@ -207,11 +251,9 @@ class Trial(models.Model):
     )
 
     # Who can enter
-    eligibility = ProseEditorField(
+    eligibility = RichTextField(
         _("who can enter"),
         max_length=30000,
-        config=EDITOR_CONFIG,
-        sanitize=sanitize_html,
         help_text=_("In plain language: which children can take part."),
     )
     min_age_months = models.PositiveIntegerField(
@@ -236,17 +278,11 @@ class Trial(models.Model):
     )
 
     # Goal and background
-    goal = ProseEditorField(
-        _("goal"), blank=True, max_length=10000, config=EDITOR_CONFIG, sanitize=sanitize_html
-    )
-    background = ProseEditorField(
-        _("background"), blank=True, max_length=40000, config=EDITOR_CONFIG, sanitize=sanitize_html
-    )
-    arms_intro = ProseEditorField(
+    goal = RichTextField(_("goal"), blank=True, max_length=10000)
+    background = RichTextField(_("background"), blank=True, max_length=40000)
+    arms_intro = RichTextField(
         _("introduction to the study arms"),
         max_length=5000,
-        config=EDITOR_CONFIG,
-        sanitize=sanitize_html,
         blank=True,
         help_text=_("Shown above the arms, e.g. 'The following arms have started ...'"),
     )
@@ -361,6 +397,8 @@ class Trial(models.Model):
     # by a database trigger on every insert and update. Always empty on SQLite.
     search_document = SearchVectorField(null=True, editable=False)
 
+    address_url_name = "trials:detail"
+
     objects = TrialQuerySet.as_manager()
 
     class Meta:
@@ -397,17 +435,15 @@ class Trial(models.Model):
     def __str__(self):
         return f"{self.short_name} ({self.subtitle})" if self.subtitle else self.short_name
 
-    def save(self, *args, **kwargs):
-        # Sanitised here too, so imports and scripts cannot store what the editor cannot.
-        for name in RICH_TEXT_FIELDS:
-            setattr(self, name, sanitize_html(getattr(self, name)))
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
-        return reverse("trials:detail", kwargs={"slug": self.slug})
+        return self.address_url(self.slug)
 
     def get_preview_url(self):
         return reverse("trials:preview", kwargs={"slug": self.slug})
+
+    def keeps_old_addresses(self) -> bool:
+        # Once families may have printed or shared the address, it keeps working.
+        return self.published_at is not None
 
     def clean(self):
         errors = {}
@@ -460,7 +496,7 @@ class Trial(models.Model):
         announce_public_change(self.pk, reason="withdrawn")
         self.audit("withdraw", user=user)
 
-    def audit(self, event: str, *, user) -> None:
+    def audit(self, event: str, *, user, **details) -> None:
         """An audit-log line, once the change is committed: who (by id) did what to which
         trial; never names."""
         extra = {
@@ -468,8 +504,14 @@ class Trial(models.Model):
             "user_id": user.pk if user else None,
             "object_type": "trial",
             "object_id": self.pk,
+            **details,
         }
         transaction.on_commit(lambda: audit_log.info(event, extra=extra))
+
+    @property
+    def open_change(self) -> ChangeRequest | None:
+        """Changes awaiting approval (or sent back): the trial's working copy. One query."""
+        return self.change_requests.open().select_related("submitted_by", "decided_by").first()
 
     def mark_reviewed(self, *, user, on: datetime.date | None = None) -> None:
         self.last_reviewed = on or timezone.localdate()
@@ -484,6 +526,9 @@ class Trial(models.Model):
 
     @property
     def is_review_overdue(self) -> bool:
+        """The same rule as TrialQuerySet.review_overdue(), for one trial."""
+        if self.publication not in UNDER_REVIEW:
+            return False
         due = self.next_review_due
         return due is None or due <= timezone.localdate()
 

@@ -1,0 +1,134 @@
+"""Changes awaiting approval: an Editor's version of a published trial, kept apart from the
+live page until a Publisher approves it (trials/moderation.py does the work)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ChangeState(models.TextChoices):
+    WAITING = "waiting", _("Waiting for approval")
+    SENT_BACK = "sent_back", _("Sent back")
+    APPROVED = "approved", _("Approved")
+    SUPERSEDED = "superseded", _("Replaced by a later version")
+    DISCARDED = "discarded", _("Discarded")
+
+
+# A trial has at most one open change: its working copy, which everyone who opens the
+# trial's form sees and goes on editing.
+OPEN_CHANGE_STATES = (ChangeState.WAITING, ChangeState.SENT_BACK)
+
+
+class ChangeRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state__in=OPEN_CHANGE_STATES)
+
+    def waiting(self):
+        return self.filter(state=ChangeState.WAITING)
+
+    def sent_back_to(self, user):
+        return self.filter(state=ChangeState.SENT_BACK, submitted_by=user)
+
+    def waiting_from(self, user):
+        return self.filter(state=ChangeState.WAITING, submitted_by=user)
+
+    def for_panel(self, *, user, can_publish: bool):
+        """What the admin index lists: for a Publisher every change waiting for approval,
+        for anyone their own changes waiting or sent back. One query."""
+        mine = Q(submitted_by=user)
+        shown = Q(state=ChangeState.WAITING) if can_publish else Q(state=ChangeState.WAITING) & mine
+        shown |= Q(state=ChangeState.SENT_BACK) & mine
+        return (
+            self.filter(shown)
+            .select_related("trial", "submitted_by", "decided_by")
+            .order_by("submitted_at")
+        )
+
+
+class ChangeRequest(models.Model):
+    """One version of a published trial's content (a django-reversion revision holding the
+    trial and its inline rows), waiting for a Publisher, or what became of it."""
+
+    trial = models.ForeignKey(
+        "Trial",
+        verbose_name=_("trial"),
+        on_delete=models.CASCADE,
+        related_name="change_requests",
+    )
+    revision = models.OneToOneField(
+        "reversion.Revision",
+        verbose_name=_("version"),
+        on_delete=models.CASCADE,
+        related_name="change_request",
+    )
+    based_on = models.ForeignKey(
+        "reversion.Version",
+        verbose_name=_("based on"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The live version of the trial these changes were made to."),
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=ChangeState, default=ChangeState.WAITING
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    comment = models.TextField(
+        _("comment"), blank=True, help_text=_("Why the changes were sent back.")
+    )
+
+    objects = ChangeRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("change awaiting approval")
+        verbose_name_plural = _("changes awaiting approval")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trial"],
+                condition=Q(state__in=OPEN_CHANGE_STATES),
+                name="one_open_change_per_trial",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.trial_id}: {self.get_state_display()}"
+
+    def get_absolute_url(self):
+        return reverse("admin:trials_trial_changes", args=[self.trial_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_CHANGE_STATES
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.state == ChangeState.WAITING
+
+    def close(self, state: ChangeState, *, user, comment: str = "") -> None:
+        self.state = state
+        self.decided_by = user
+        self.decided_at = timezone.now()
+        if comment:
+            self.comment = comment
+        self.save(update_fields=["state", "decided_by", "decided_at", "comment"])
