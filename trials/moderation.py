@@ -245,7 +245,7 @@ def submit_change(*, trial: Trial, user, edit: Callable[[Trial], None], comment:
 
 
 def _open_for_decision(change: ChangeRequest, *, states) -> ChangeRequest:
-    locked = ChangeRequest.objects.select_for_update().select_related("submitted_by")
+    locked = ChangeRequest.objects.select_for_update(of=("self",)).select_related("submitted_by")
     change = locked.get(pk=change.pk)
     if change.state not in states:
         raise ChangeNotOpen(
