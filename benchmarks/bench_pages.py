@@ -139,49 +139,32 @@ def configure_environment(database_url: str) -> None:
 
 
 def create_reference_data() -> dict:
-    """Cancer types (3 groups, 10 types), organisations and investigators."""
-    from trials.models import CancerType, Investigator, Organisation
+    """Cancer types (3 groups, 10 types), organisations and investigators, made with the
+    test factories (tests/factories.py), so the benchmark data has the shape the tests
+    rely on."""
+    from tests import factories
+    from trials.models import CancerType, CancerTypeAddress
 
     types = []
     for group_name, type_names in GROUPS.items():
-        group = CancerType.objects.create(
-            name=group_name,
-            slug=slugify(group_name),
-            description=f"<p>Trials for children with {group_name.lower()}.</p>",
+        group = factories.CancerTypeFactory(
+            name=group_name, description=f"<p>Trials for children with {group_name.lower()}.</p>"
         )
-        types.extend(
-            CancerType(
-                name=name,
-                slug=slugify(name),
-                parent=group,
-                description=f"<p>What {name.lower()} is, in plain words.</p>",
+        types += [
+            factories.CancerTypeFactory(
+                name=name, parent=group, description=f"<p>What {name.lower()} is.</p>"
             )
             for name in type_names
-        )
-    CancerType.objects.bulk_create(types)
-    sponsors = Organisation.objects.bulk_create(
-        Organisation(name=f"Sponsor {n}", location="Utrecht, the Netherlands") for n in range(15)
-    )
-    networks = Organisation.objects.bulk_create(
-        Organisation(name=f"Network {n}", description="an international collaboration")
-        for n in range(3)
-    )
-    investigators = Investigator.objects.bulk_create(
-        Investigator(title="Dr.", name=f"A. Investigator {n}", specialty="Paediatric oncology")
-        for n in range(30)
-    )
+        ]
+    assert CancerTypeAddress.objects.count() == CancerType.objects.count()
     return {
-        "types": list(CancerType.objects.filter(parent__isnull=False).order_by("pk")),
-        "sponsors": sponsors,
-        "networks": networks,
-        "investigators": investigators,
+        "types": types,
+        "sponsors": factories.OrganisationFactory.create_batch(15),
+        "networks": factories.OrganisationFactory.create_batch(
+            3, description="an international collaboration"
+        ),
+        "investigators": factories.InvestigatorFactory.create_batch(30),
     }
-
-
-def slugify(text: str) -> str:
-    from django.utils.text import slugify as django_slugify
-
-    return django_slugify(text)
 
 
 def age_range(rng: random.Random) -> tuple[int | None, int | None]:
@@ -193,33 +176,27 @@ def age_range(rng: random.Random) -> tuple[int | None, int | None]:
 
 
 def create_trials(start: int, count: int, reference: dict, rng: random.Random) -> None:
-    """Trials start .. start+count-1 with their types, arms, people, approvals and numbers.
-
-    bulk_create skips Trial.save(), which sanitises rich text, so the HTML here is already
-    what the sanitiser would keep."""
+    """Trials start .. start+count-1 with their types, arms, people, approvals and numbers:
+    built with the test factories, varied at random, written with bulk_create (which runs
+    the rich-text cleaning of RichTextField, but not Trial.save(): the addresses are
+    written here)."""
+    from tests import factories
     from trials.models import (
-        Approval,
-        Arm,
         ArmStatus,
         DiseaseSetting,
         Phase,
         Publication,
         Registry,
-        RegistryNumber,
         Status,
         Trial,
-        TrialInvestigator,
+        TrialAddress,
     )
 
-    phases = list(Phase.values)
-    statuses = list(Status.values)
-    settings_ = list(DiseaseSetting.values)
-    trials = []
-    plans = []
+    trials, plans = [], []
     for i in range(start, start + count):
         types = rng.sample(reference["types"], rng.choice([1, 1, 1, 2]))
         drug = rng.choice(DRUGS)
-        setting = rng.choice(settings_)
+        setting = rng.choice(DiseaseSetting.values)
         minimum, maximum = age_range(rng)
         started = datetime.date(2015, 1, 1) + datetime.timedelta(days=rng.randrange(3650))
         total = rng.choice([None, 40, 120, 300, 1200])
@@ -235,13 +212,10 @@ def create_trials(start: int, count: int, reference: dict, rng: random.Random) -
         }.get(setting, "newly diagnosed or relapsed")
         type_words = " and ".join(cancer_type.name.lower() for cancer_type in types)
         trials.append(
-            Trial(
+            factories.TrialFactory.build(
                 short_name=short_name,
                 subtitle=f"{drug} in {types[0].name.lower()}",
-                slug=short_name.lower(),
-                official_title=(
-                    f"A study of {drug} for children with {setting_words} {type_words}"
-                ),
+                official_title=f"A study of {drug} for children with {setting_words} {type_words}",
                 summary=(
                     f"This trial tests whether {drug} helps children and young people with "
                     f"{setting_words} {type_words}. It asks how safe the medicine is and "
@@ -257,14 +231,13 @@ def create_trials(start: int, count: int, reference: dict, rng: random.Random) -
                 goal=f"<p>To find out how safe {drug} is and the best dose.</p>",
                 background=f"<p>{drug.capitalize()} blocks a signal that tumours use.</p>",
                 arms_intro="<p>The following arms have started.</p>",
-                phase=rng.choice(phases),
+                phase=rng.choice(Phase.values),
                 design_note=rng.choice(["", "multi arm", "randomised"]),
                 max_patients_total=total,
                 max_patients_local=None if total is None else total // 10,
                 start_date=started,
                 end_date=started + datetime.timedelta(days=rng.randrange(365, 3650)),
-                status=Status.RECRUITING if i == 0 else rng.choice(statuses),
-                status_note="",
+                status=Status.RECRUITING if i == 0 else rng.choice(Status.values),
                 sponsor=rng.choice(reference["sponsors"]),
                 network=rng.choice([None, *reference["networks"]]),
                 last_reviewed=datetime.date(2025, 1, 1) + datetime.timedelta(rng.randrange(700)),
@@ -275,22 +248,22 @@ def create_trials(start: int, count: int, reference: dict, rng: random.Random) -
 
     trials = Trial.objects.bulk_create(trials, batch_size=500)
     if trials[0].pk is None:  # Backends that return no ids on bulk insert.
-        by_slug = dict(
-            Trial.objects.filter(slug__in=[trial.slug for trial in trials]).values_list(
-                "slug", "pk"
-            )
-        )
+        slugs = [trial.slug for trial in trials]
+        by_slug = dict(Trial.objects.filter(slug__in=slugs).values_list("slug", "pk"))
         for trial in trials:
             trial.pk = by_slug[trial.slug]
 
     through = Trial.cancer_types.through
-    tags, arms, roles, approvals, numbers = [], [], [], [], []
+    rows = {
+        TrialAddress: [TrialAddress(trial=trial, slug=trial.slug) for trial in trials],
+        through: [],
+    }
     for offset, (trial, (types, drug, arm_count)) in enumerate(zip(trials, plans, strict=True)):
         i = start + offset
-        tags.extend(through(trial_id=trial.pk, cancertype_id=t.pk) for t in types)
-        arms.extend(
-            Arm(
-                trial_id=trial.pk,
+        rows[through] += [through(trial_id=trial.pk, cancertype_id=t.pk) for t in types]
+        built = [
+            factories.ArmFactory.build(
+                trial=trial,
                 name=f"Arm {chr(65 + n)}: {drug} {'with' if n else 'alone'}",
                 intervention=drug,
                 target=rng.choice(["", "ALK alterations", "CDK4/6 pathway alterations"]),
@@ -299,45 +272,38 @@ def create_trials(start: int, count: int, reference: dict, rng: random.Random) -
                 order=n,
             )
             for n in range(arm_count)
-        )
-        for order, investigator in enumerate(rng.sample(reference["investigators"], 2)):
-            roles.append(
-                TrialInvestigator(
-                    trial_id=trial.pk,
-                    investigator=investigator,
-                    role="local_pi" if order == 0 else "research_nurse",
-                    order=order,
-                )
+        ]
+        built += [
+            factories.TrialInvestigatorFactory.build(
+                trial=trial,
+                investigator=investigator,
+                role="local_pi" if order == 0 else "research_nurse",
+                order=order,
             )
-        approvals.append(
-            Approval(
-                trial_id=trial.pk,
-                body="An accredited medical research ethics committee",
+            for order, investigator in enumerate(rng.sample(reference["investigators"], 2))
+        ]
+        built.append(
+            factories.ApprovalFactory.build(
+                trial=trial,
                 decision_date=trial.start_date,
                 note="<p>The committee decided it is justified to ask patients.</p>",
             )
         )
-        numbers.append(
-            RegistryNumber(
-                trial_id=trial.pk, registry=Registry.NCT, value=f"NCT{i + 10_000_000:08d}"
-            )
+        built.append(
+            factories.RegistryNumberFactory.build(trial=trial, value=f"NCT{i + 10_000_000:08d}")
         )
         if i % 2 == 0:
-            numbers.append(
-                RegistryNumber(
-                    trial_id=trial.pk,
+            built.append(
+                factories.RegistryNumberFactory.build(
+                    trial=trial,
                     registry=Registry.EUDRACT,
                     value=f"{2010 + i % 15}-{i:06d}-{10 + i % 90:02d}",
                 )
             )
-    for model, rows in [
-        (through, tags),
-        (Arm, arms),
-        (TrialInvestigator, roles),
-        (Approval, approvals),
-        (RegistryNumber, numbers),
-    ]:
-        model.objects.bulk_create(rows, batch_size=1000)
+        for row in built:
+            rows.setdefault(type(row), []).append(row)
+    for model, model_rows in rows.items():
+        model.objects.bulk_create(model_rows, batch_size=1000)
 
 
 # Measuring -------------------------------------------------------------------------------
