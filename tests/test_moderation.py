@@ -390,7 +390,7 @@ def test_the_trial_list_shows_and_filters_changes_awaiting_approval(
     assert listed(editor_client, "?changes=mine") == ["LIVE"]
     assert listed(editor_client, "?changes=sent_back") == []
     page = publisher_client.get(CHANGELIST_URL).text
-    assert f'href="{changes_url(live_trial)}">Waiting since' in page
+    assert f'href="{changes_url(live_trial)}">Waiting: editor</a>' in page
     assert quiet.short_name in page
 
 

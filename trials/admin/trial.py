@@ -234,19 +234,19 @@ class TrialAdmin(OldAddressesMixin, ModeratedVersionAdmin):
             '<strong class="review-overdue">{} ({})</strong>', format_date(due), _("overdue")
         )
 
-    @admin.display(description=_("changes awaiting approval"), ordering="open_change_submitted_at")
+    @admin.display(description=_("changes"), ordering="open_change_submitted_at")
     def changes_awaiting_approval(self, obj):
         """From TrialQuerySet.with_open_change(): no query per row."""
         if obj.open_change_state is None:
             return "—"
-        url = self.admin_url("changes", obj.pk)
-        when = format_date(obj.open_change_submitted_at)
         if obj.open_change_state == ChangeState.SENT_BACK:
-            text = _("Sent back (submitted %(when)s by %(who)s)")
+            text = _("Sent back: %(who)s")
         else:
-            text = _("Waiting since %(when)s (%(who)s)")
+            text = _("Waiting: %(who)s")
         who = obj.open_change_submitted_by or "?"
-        return format_html('<a href="{}">{}</a>', url, text % {"when": when, "who": who})
+        return format_html(
+            '<a href="{}">{}</a>', self.admin_url("changes", obj.pk), text % {"who": who}
+        )
 
     # Publishing, withdrawing and reviewing -----------------------------------------
 
