@@ -33,16 +33,17 @@ from trials.models import (
     TrialInvestigator,
 )
 
+# Everything the demo loader writes, a trial first and then what it refers to.
 DEMO_MODELS = [
-    Approval,
+    Trial,
     Arm,
+    Approval,
+    RegistryNumber,
+    TrialInvestigator,
+    Trial.cancer_types.through,
     CancerType,
     Investigator,
     Organisation,
-    RegistryNumber,
-    Trial,
-    Trial.cancer_types.through,
-    TrialInvestigator,
 ]
 REAL_NCT_IDS = sorted(path.stem for path in CTGOV_DIR.glob("*.json") if path.stem != ESMART_NCT_ID)
 FICTIONAL_SLUGS = [spec["trial"]["slug"] for spec in FICTIONAL_TRIALS]

@@ -425,3 +425,47 @@ def test_code_outside_the_admin_can_submit_changes_for_approval(
     assert change.state == ChangeState.WAITING
     assert "From the registry." not in public_page(client, live_trial)
     assert not live_trial.arms.filter(name="Arm from the registry").exists()
+
+
+def test_changes_naming_a_cancer_type_deleted_since_say_so_and_go_live_without_it(
+    editor_client, publisher_client, live_trial
+):
+    doomed = CancerTypeFactory(name="Doomed type")
+    data, _ = change_form_data(editor_client, live_trial)
+    editor_client.post(change_url(live_trial), {**data, "cancer_types": [str(doomed.pk)]})
+    doomed.delete()
+
+    page = publisher_client.get(changes_url(live_trial))
+
+    assert page.context["notes"] == [
+        "A cancer type in this version has been deleted since; the trial is kept without it."
+    ]
+    assert editor_client.get(change_url(live_trial)).status_code == 200
+    assert editor_client.get(live_trial.get_preview_url()).status_code == 200
+    assert decide(publisher_client, live_trial, "_approve").status_code == 302
+    assert live_trial.change_requests.get().state == ChangeState.APPROVED
+    assert list(live_trial.cancer_types.all()) == []
+
+
+def test_decisions_are_audit_events_without_names(
+    editor_client, publisher_client, live_trial, caplog
+):
+    with caplog.at_level("INFO", logger="trialportal.audit"):
+        edit_summary_and_arm(editor_client, live_trial)
+        decide(publisher_client, live_trial, "_send_back", "Not yet.")
+        save_through_admin(editor_client, live_trial, status_note="Fixed.")
+        decide(publisher_client, live_trial, "_approve")
+
+    events = [
+        (record.event, record.user_id, record.object_type, record.object_id)
+        for record in caplog.records
+    ]
+    editor, publisher = editor_client.user.pk, publisher_client.user.pk
+    assert events == [
+        ("submit_for_approval", editor, "trial", live_trial.pk),
+        ("send_back", publisher, "trial", live_trial.pk),
+        ("submit_for_approval", editor, "trial", live_trial.pk),
+        ("approve", publisher, "trial", live_trial.pk),
+    ]
+    for record in caplog.records:
+        assert "editor" not in record.getMessage() and "publisher" not in str(record.__dict__)

@@ -105,12 +105,14 @@ def run_on_working_copy(
     source: Snapshot | None = None,
     with_review: bool = True,
     goes_live: Callable[[object], bool] = lambda result: False,
+    keep: Callable[[WorkingCopyRun], None] | None = None,
 ) -> WorkingCopyRun:
     """Run `run(notes)` on the trial's rows as `source` has them (None: as they are; with
     no trial, `source` recreates a deleted one); `notes` say what `source` names that has
     gone since. What run() did stays when goes_live(result); otherwise everything is
-    undone and the version of the trial it saved, if any, is handed back
-    (WorkingCopyRun.staged) for store_change()."""
+    undone, and the version of the trial it saved, if any, is handed to keep() (to store
+    it: store_change) while the trial is still locked, so that a colleague's save waits
+    and then meets it as an edit conflict."""
     if reversion.is_active():
         # Its versions would join the outer revision, live, instead of being captured.
         raise RuntimeError("run_on_working_copy() cannot run inside a django-reversion revision")
@@ -118,22 +120,27 @@ def run_on_working_copy(
     token = _captured_revisions.set(captured)
     try:
         with transaction.atomic():
-            notes = []
             if trial is not None:
                 # Saves of one trial wait for each other (PostgreSQL), as edits conflict.
                 Trial.objects.select_for_update().filter(pk=trial.pk).exists()
-            if source is not None:
-                trial, notes = apply_snapshot(
-                    source, trial=trial, with_review=with_review, keep_new_row_ids=True
-                )
-            rows_before = _row_ids(trial)
-            outcome = WorkingCopyRun(result=run(notes), notes=notes)
-            if goes_live(outcome.result):
-                return outcome
-            outcome.staged = _staged_version(trial, captured, rows_before)
-            raise _Undo(outcome)
-    except _Undo as undo:
-        return undo.run
+            try:
+                with transaction.atomic():
+                    notes = []
+                    if source is not None:
+                        trial, notes = apply_snapshot(
+                            source, trial=trial, with_review=with_review, keep_new_row_ids=True
+                        )
+                    rows_before = _row_ids(trial)
+                    outcome = WorkingCopyRun(result=run(notes), notes=notes)
+                    if goes_live(outcome.result):
+                        return outcome
+                    outcome.staged = _staged_version(trial, captured, rows_before)
+                    raise _Undo(outcome)
+            except _Undo as undo:
+                outcome = undo.run
+            if keep is not None and outcome.staged is not None:
+                keep(outcome)
+            return outcome
     finally:
         _captured_revisions.reset(token)
 
@@ -236,12 +243,16 @@ def submit_change(*, trial: Trial, user, edit: Callable[[Trial], None], comment:
             reversion.set_comment(comment)
             edit(Trial.objects.get(pk=trial.pk))
 
-    outcome = run_on_working_copy(
-        trial=trial, run=run, source=snapshot_of(open_change) if open_change else None
+    stored = []
+    run_on_working_copy(
+        trial=trial,
+        run=run,
+        source=snapshot_of(open_change) if open_change else None,
+        keep=lambda outcome: stored.append(
+            store_change(trial=trial, user=user, staged=outcome.staged)
+        ),
     )
-    if outcome.staged is None:
-        return None
-    return store_change(trial=trial, user=user, staged=outcome.staged)
+    return stored[0] if stored else None
 
 
 def _open_for_decision(change: ChangeRequest, *, states) -> ChangeRequest:

@@ -126,15 +126,18 @@ class ModeratedVersionAdmin(VersionAdmin):
                 response.render()  # now, while the working copy is there to be read
             return response
 
+        def keep(outcome):
+            if waits and self.saved(request, outcome.result):
+                store_change(trial=trial, user=request.user, staged=outcome.staged)
+
         outcome = run_on_working_copy(
             trial=trial,
             run=run,
             source=source,
             with_review=with_review,
             goes_live=lambda response: not waits and self.saved(request, response),
+            keep=keep,
         )
-        if waits and outcome.staged is not None and self.saved(request, outcome.result):
-            store_change(trial=trial, user=request.user, staged=outcome.staged)
         return outcome.result
 
     def get_formset_kwargs(self, request, obj, inline, prefix):

@@ -7,68 +7,19 @@ import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.template.defaultfilters import date as format_date
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from ..models import (
-    Approval,
-    Arm,
-    ChangeState,
-    Publication,
-    Registry,
-    RegistryNumber,
-    Trial,
-    TrialInvestigator,
-)
+from ..models import ChangeState, Publication, Trial
 from ..moderation import conclude_open_change, submit_change
 from ..signals import announce_public_change
 from .content import OldAddressesMixin
 from .filters import CancerTypeListFilter, ChangesFilter, ReviewDueFilter
-from .forms import RegistryNumberForm, RegistryNumberFormSet, TrialAdminForm
+from .forms import TrialAdminForm
+from .inlines import ApprovalInline, ArmInline, RegistryNumberInline, TrialInvestigatorInline
 from .moderation import WAIT_BUTTON, ModeratedVersionAdmin
-
-
-class TrialInvestigatorInline(admin.TabularInline):
-    model = TrialInvestigator
-    autocomplete_fields = ["investigator"]
-    fields = ["investigator", "role", "order"]
-    extra = 0
-
-
-class ArmInline(admin.TabularInline):
-    model = Arm
-    fields = ["name", "intervention", "target", "description", "status", "order"]
-    formfield_overrides = {
-        models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 2, "cols": 30})},
-    }
-    extra = 0
-
-
-class ApprovalInline(admin.StackedInline):
-    model = Approval
-    fields = [
-        ("kind", "decision_date"),
-        "body",
-        "reference_number",
-        "note",
-        ("more_information_url", "more_information_label"),
-    ]
-    formfield_overrides = {
-        models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})},
-    }
-    extra = 0
-
-
-class RegistryNumberInline(admin.TabularInline):
-    model = RegistryNumber
-    form = RegistryNumberForm
-    formset = RegistryNumberFormSet
-    fields = ["registry", "value"]
-    max_num = len(Registry)
-    extra = 0
 
 
 @admin.register(Trial)

@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
                 ('based_on', models.ForeignKey(blank=True, help_text='The live version of the trial these changes were made to.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='reversion.version', verbose_name='based on')),
                 ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
                 ('revision', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='change_request', to='reversion.revision', verbose_name='version')),
-                ('submitted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='submitted by')),
+                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='submitted by')),
                 ('trial', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='change_requests', to='trials.trial', verbose_name='trial')),
             ],
             options={

@@ -11,6 +11,7 @@ from .cancer_type import (
     tags_counting_for,
 )
 from .choices import (
+    OPEN_CHANGE_STATES,
     OPEN_STATUSES,
     PHASE_EXPLANATIONS,
     STATUS_EXPLANATIONS,
@@ -19,6 +20,7 @@ from .choices import (
     UNDER_REVIEW,
     ApprovalKind,
     ArmStatus,
+    ChangeState,
     DiseaseSetting,
     InvestigatorRole,
     Phase,
@@ -29,7 +31,7 @@ from .choices import (
 )
 from .event import PublicTrialState, TrialEvent, TrialEventKind, TrialEventQuerySet
 from .glossary import GlossaryTerm, GlossaryTermQuerySet
-from .moderation import OPEN_CHANGE_STATES, ChangeRequest, ChangeState
+from .moderation import ChangeRequest
 from .people import Investigator, Organisation, TrialInvestigator
 from .registry import (
     REGISTRY_FORMATS,

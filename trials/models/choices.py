@@ -173,3 +173,16 @@ class Registry(models.TextChoices):
     EU_CT = "eu_ct", _("EU CT number (CTIS)")
     NCT = "nct", _("ClinicalTrials.gov identifier")
     ISRCTN = "isrctn", _("ISRCTN")
+
+
+class ChangeState(models.TextChoices):
+    WAITING = "waiting", _("Waiting for approval")
+    SENT_BACK = "sent_back", _("Sent back")
+    APPROVED = "approved", _("Approved")
+    SUPERSEDED = "superseded", _("Replaced by a later version")
+    DISCARDED = "discarded", _("Discarded")
+
+
+# A trial has at most one open change: its working copy, which everyone who opens the
+# trial's form sees and goes on editing.
+OPEN_CHANGE_STATES = (ChangeState.WAITING, ChangeState.SENT_BACK)

@@ -1,25 +1,14 @@
 """Changes awaiting approval: an Editor's version of a published trial, kept apart from the
 live page until a Publisher approves it (trials/moderation.py does the work)."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class ChangeState(models.TextChoices):
-    WAITING = "waiting", _("Waiting for approval")
-    SENT_BACK = "sent_back", _("Sent back")
-    APPROVED = "approved", _("Approved")
-    SUPERSEDED = "superseded", _("Replaced by a later version")
-    DISCARDED = "discarded", _("Discarded")
-
-
-# A trial has at most one open change: its working copy, which everyone who opens the
-# trial's form sees and goes on editing.
-OPEN_CHANGE_STATES = (ChangeState.WAITING, ChangeState.SENT_BACK)
+from .choices import OPEN_CHANGE_STATES, ChangeState
+from .fields import staff_member
 
 
 class ChangeRequestQuerySet(models.QuerySet):
@@ -53,10 +42,7 @@ class ChangeRequest(models.Model):
     trial and its inline rows), waiting for a Publisher, or what became of it."""
 
     trial = models.ForeignKey(
-        "Trial",
-        verbose_name=_("trial"),
-        on_delete=models.CASCADE,
-        related_name="change_requests",
+        "Trial", verbose_name=_("trial"), on_delete=models.CASCADE, related_name="change_requests"
     )
     revision = models.OneToOneField(
         "reversion.Revision",
@@ -76,22 +62,9 @@ class ChangeRequest(models.Model):
     state = models.CharField(
         _("state"), max_length=20, choices=ChangeState, default=ChangeState.WAITING
     )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
+    submitted_by = staff_member(_("submitted by"))
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    decided_by = staff_member(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     comment = models.TextField(
         _("comment"), blank=True, help_text=_("Why the changes were sent back.")

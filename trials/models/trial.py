@@ -6,7 +6,6 @@ import re
 from collections import Counter
 
 import reversion
-from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
@@ -50,6 +49,7 @@ from .choices import (
     Status,
     StatusGroup,
 )
+from .fields import staff_member
 from .moderation import ChangeRequest
 from .people import Organisation, TrialInvestigator
 from .site import Contact, SiteSettings, phone_validator
@@ -362,35 +362,14 @@ class Trial(KeepsOldAddresses, models.Model):
         blank=True,
         help_text=_("When staff last checked this page against the protocol."),
     )
-    last_reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("last reviewed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    last_reviewed_by = staff_member(_("last reviewed by"))
     publication = models.CharField(
         _("publication"), max_length=20, choices=Publication, default=Publication.DRAFT
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("published by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    published_by = staff_member(_("published by"))
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("withdrawn by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    withdrawn_by = staff_member(_("withdrawn by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # PostgreSQL full-text search: names (weight A), titles (B) and summary (C), filled in
