@@ -1,7 +1,9 @@
 import datetime
 
 import factory
+from django.utils import timezone
 from django.utils.text import slugify
+from reversion.models import Revision
 
 from trials import models
 
@@ -155,3 +157,40 @@ class SpellingVariantFactory(factory.django.DjangoModelFactory):
 
     spelling = factory.Sequence(lambda n: f"colour{n}")
     variant = factory.Sequence(lambda n: f"color{n}")
+
+
+class TrialAddressFactory(factory.django.DjangoModelFactory):
+    """An earlier address of a (published) trial, which still leads to it."""
+
+    class Meta:
+        model = models.TrialAddress
+
+    trial = factory.SubFactory(TrialFactory, published_at=factory.LazyFunction(timezone.now))
+    slug = factory.Sequence(lambda n: f"earlier-address-{n}")
+
+
+class CancerTypeAddressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.CancerTypeAddress
+
+    cancer_type = factory.SubFactory(CancerTypeFactory)
+    slug = factory.Sequence(lambda n: f"earlier-cancer-type-{n}")
+
+
+class RevisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Revision
+
+    date_created = factory.LazyFunction(timezone.now)
+
+
+class ChangeRequestFactory(factory.django.DjangoModelFactory):
+    """Changes awaiting approval; the revision holds no versions (see trials.moderation
+    for real ones, made through the admin or submit_change)."""
+
+    class Meta:
+        model = models.ChangeRequest
+
+    trial = factory.SubFactory(TrialFactory)
+    revision = factory.SubFactory(RevisionFactory)
+    state = models.ChangeState.WAITING

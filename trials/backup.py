@@ -28,11 +28,19 @@ HISTORY_MODELS = ("reversion.Revision", "reversion.Version")
 
 
 def content_models(*, history: bool = False) -> list:
-    """The models to export, each after every model it refers to."""
+    """The models to export, each after every model it refers to. A model that refers to
+    the history (changes awaiting approval are revisions) is history itself."""
+    history_models = [apps.get_model(label) for label in HISTORY_MODELS]
     models = list(apps.get_app_config(APP_LABEL).get_models())
     if history:
-        models += [apps.get_model(label) for label in HISTORY_MODELS]
+        models += history_models
+    else:
+        models = [model for model in models if not _refers_to(model, history_models)]
     return in_dependency_order(models)
+
+
+def _refers_to(model, others) -> bool:
+    return any(field.related_model in others for field in model._meta.fields if field.is_relation)
 
 
 def in_dependency_order(models: list) -> list:

@@ -67,7 +67,7 @@ class ChangeRequest(models.Model):
     decided_by = staff_member(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     comment = models.TextField(
-        _("comment"), blank=True, help_text=_("Why the changes were sent back.")
+        _("comment"), max_length=2000, blank=True, help_text=_("Why the changes were sent back.")
     )
 
     objects = ChangeRequestQuerySet.as_manager()

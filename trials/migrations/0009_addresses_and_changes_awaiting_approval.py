@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('reversion', '0002_add_index_on_version_for_content_type_and_db'),
-        ('trials', '0006_search_document'),
+        ('trials', '0008_machine_readable_and_events'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
                 ('state', models.CharField(choices=[('waiting', 'Waiting for approval'), ('sent_back', 'Sent back'), ('approved', 'Approved'), ('superseded', 'Replaced by a later version'), ('discarded', 'Discarded')], default='waiting', max_length=20, verbose_name='state')),
                 ('submitted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='submitted at')),
                 ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
-                ('comment', models.TextField(blank=True, help_text='Why the changes were sent back.', verbose_name='comment')),
+                ('comment', models.TextField(blank=True, help_text='Why the changes were sent back.', max_length=2000, verbose_name='comment')),
                 ('based_on', models.ForeignKey(blank=True, help_text='The live version of the trial these changes were made to.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='reversion.version', verbose_name='based on')),
                 ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
                 ('revision', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='change_request', to='reversion.revision', verbose_name='version')),
