@@ -9,7 +9,7 @@ from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import PermissionDenied
 from django.template.defaultfilters import date as format_date
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ..models import ChangeState, Publication, Trial
@@ -20,6 +20,28 @@ from .filters import CancerTypeListFilter, ChangesFilter, ReviewDueFilter
 from .forms import TrialAdminForm
 from .inlines import ApprovalInline, ArmInline, RegistryNumberInline, TrialInvestigatorInline
 from .moderation import WAIT_BUTTON, ModeratedVersionAdmin
+
+# What a bulk action says it did, by action.
+DONE = {
+    "publish": ngettext_lazy(
+        "%(count)d trial was published.", "%(count)d trials were published.", "count"
+    ),
+    "withdraw": ngettext_lazy(
+        "%(count)d trial was withdrawn from the public site.",
+        "%(count)d trials were withdrawn from the public site.",
+        "count",
+    ),
+    "review": ngettext_lazy(
+        "%(count)d trial was marked as reviewed.",
+        "%(count)d trials were marked as reviewed.",
+        "count",
+    ),
+}
+REVIEW_WAITS = ngettext_lazy(
+    "Your review of %(count)d published trial waits for a publisher's approval.",
+    "Your review of %(count)d published trials waits for a publisher's approval.",
+    "count",
+)
 
 
 @admin.register(Trial)
@@ -281,10 +303,10 @@ class TrialAdmin(OldAddressesMixin, ModeratedVersionAdmin):
             "review": gettext("Marked as reviewed."),
         }[action]
 
-    def apply_to_each(self, request, queryset, action: str) -> tuple[int, int]:
+    def apply_to_each(self, request, queryset, action: str) -> None:
         """Publish, withdraw or mark as reviewed one trial at a time, each recorded in
-        its history with who did it. An Editor's review of a published trial waits for
-        approval, as their other changes to it do. Returns (done, waiting)."""
+        its history with who did it, and say how many. An Editor's review of a published
+        trial waits for approval, as their other changes to it do."""
         done = waiting = 0
         for trial in queryset:
             if trial.is_public and not self.has_publish_permission(request):
@@ -303,58 +325,19 @@ class TrialAdmin(OldAddressesMixin, ModeratedVersionAdmin):
                 reversion.set_comment(self.action_comment(action))
                 self.apply_action(trial, action, user=request.user)
             done += 1
-        return done, waiting
+        if done or not waiting:
+            self.message_user(request, DONE[action] % {"count": done}, messages.SUCCESS)
+        if waiting:
+            self.message_user(request, REVIEW_WAITS % {"count": waiting}, messages.SUCCESS)
 
     @admin.action(description=_("Publish selected trials"), permissions=["publish"])
     def publish_trials(self, request, queryset):
-        count, _waiting = self.apply_to_each(
-            request, queryset.exclude(publication="published"), "publish"
-        )
-        self.message_user(
-            request,
-            ngettext("%(count)d trial was published.", "%(count)d trials were published.", count)
-            % {"count": count},
-            messages.SUCCESS,
-        )
+        self.apply_to_each(request, queryset.exclude(publication="published"), "publish")
 
     @admin.action(description=_("Withdraw selected trials from the site"), permissions=["publish"])
     def withdraw_trials(self, request, queryset):
-        count, _waiting = self.apply_to_each(
-            request, queryset.filter(publication="published"), "withdraw"
-        )
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d trial was withdrawn from the public site.",
-                "%(count)d trials were withdrawn from the public site.",
-                count,
-            )
-            % {"count": count},
-            messages.SUCCESS,
-        )
+        self.apply_to_each(request, queryset.filter(publication="published"), "withdraw")
 
     @admin.action(description=_("Mark selected trials as reviewed today"), permissions=["change"])
     def mark_trials_reviewed(self, request, queryset):
-        count, waiting = self.apply_to_each(request, queryset, "review")
-        if count:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d trial was marked as reviewed.",
-                    "%(count)d trials were marked as reviewed.",
-                    count,
-                )
-                % {"count": count},
-                messages.SUCCESS,
-            )
-        if waiting:
-            self.message_user(
-                request,
-                ngettext(
-                    "Your review of %(count)d published trial waits for a publisher's approval.",
-                    "Your review of %(count)d published trials waits for a publisher's approval.",
-                    waiting,
-                )
-                % {"count": waiting},
-                messages.SUCCESS,
-            )
+        self.apply_to_each(request, queryset, "review")

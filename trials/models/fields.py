@@ -1,7 +1,10 @@
 """Fields several models declare the same way."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
+
+from ..ages import MAX_AGE_MONTHS
 
 
 def staff_member(verbose_name) -> models.ForeignKey:
@@ -14,4 +17,15 @@ def staff_member(verbose_name) -> models.ForeignKey:
         null=True,
         blank=True,
         related_name="+",
+    )
+
+
+def age_limit(verbose_name, help_text) -> models.PositiveIntegerField:
+    """A lower or upper age limit, in months; empty for none."""
+    return models.PositiveIntegerField(
+        verbose_name,
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_AGE_MONTHS)],
+        help_text=help_text,
     )

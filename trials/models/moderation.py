@@ -45,19 +45,12 @@ class ChangeRequest(models.Model):
         "Trial", verbose_name=_("trial"), on_delete=models.CASCADE, related_name="change_requests"
     )
     revision = models.OneToOneField(
-        "reversion.Revision",
-        verbose_name=_("version"),
-        on_delete=models.CASCADE,
-        related_name="change_request",
+        "reversion.Revision", on_delete=models.CASCADE, related_name="change_request"
     )
+    # The live version these changes were made to (through any versions they replaced):
+    # what approving them would undo of later live changes is measured from it.
     based_on = models.ForeignKey(
-        "reversion.Version",
-        verbose_name=_("based on"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=_("The live version of the trial these changes were made to."),
+        "reversion.Version", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     state = models.CharField(
         _("state"), max_length=20, choices=ChangeState, default=ChangeState.WAITING

@@ -8,7 +8,6 @@ from collections import Counter
 import reversion
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.db.models import (
     Case,
@@ -28,7 +27,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from ..ages import MAX_AGE_MONTHS, describe_age_range, format_age
+from ..ages import describe_age_range, format_age
 from ..review import DUE_SOON_DAYS, add_months, latest_review_due_by, review_interval_months
 from ..rich_text import RichTextField, sanitize_html
 from ..signals import announce_public_change
@@ -49,7 +48,7 @@ from .choices import (
     Status,
     StatusGroup,
 )
-from .fields import staff_member
+from .fields import age_limit, staff_member
 from .moderation import ChangeRequest
 from .people import Organisation, TrialInvestigator
 from .site import Contact, SiteSettings, phone_validator
@@ -256,19 +255,12 @@ class Trial(KeepsOldAddresses, models.Model):
         max_length=30000,
         help_text=_("In plain language: which children can take part."),
     )
-    min_age_months = models.PositiveIntegerField(
+    min_age_months = age_limit(
         _("minimum age (months)"),
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(MAX_AGE_MONTHS)],
-        help_text=_("Leave empty for no lower limit. 6 months = 6, 2 years = 24."),
+        _("Leave empty for no lower limit. 6 months = 6, 2 years = 24."),
     )
-    max_age_months = models.PositiveIntegerField(
-        _("maximum age (months)"),
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(MAX_AGE_MONTHS)],
-        help_text=_("Leave empty for no upper limit. 18 years = 216."),
+    max_age_months = age_limit(
+        _("maximum age (months)"), _("Leave empty for no upper limit. 18 years = 216.")
     )
     disease_setting = models.CharField(
         _("disease setting"),
