@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('reversion', '0002_add_index_on_version_for_content_type_and_db'),
-        ('trials', '0008_machine_readable_and_events'),
+        ('trials', '0010_centre_row_spellings_glossary_search'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
