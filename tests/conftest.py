@@ -33,6 +33,18 @@ def _test_settings(settings):
     settings.TRIALPORTAL_REQUIRE_2FA = False
 
 
+@pytest.fixture(autouse=True)
+def _language_of_the_code():
+    """Each test starts (and ends) in English, the code's language: a request to a Dutch
+    page activates Dutch for the rest of its thread, which must not change another
+    test's reverse()."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
 @pytest.fixture
 def solid_tumors(db):
     return factories.CancerTypeFactory(name="Solid tumors", slug="solid-tumors")

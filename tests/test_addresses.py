@@ -28,11 +28,11 @@ def renamed(publisher_client):
 
 @pytest.mark.parametrize("old", ["first", "second"])
 def test_old_addresses_lead_to_the_current_one_for_good(client, renamed, old):
-    response = client.get(f"/trials/{old}/")
+    response = client.get(f"/en/trials/{old}/")
 
     assert response.status_code == 301
-    assert response["Location"] == "/trials/third/"  # directly, not through "second"
-    assert client.get("/trials/third/").status_code == 200
+    assert response["Location"] == "/en/trials/third/"  # directly, not through "second"
+    assert client.get("/en/trials/third/").status_code == 200
 
 
 def test_the_admin_shows_the_old_addresses(publisher_client, renamed):
@@ -62,8 +62,8 @@ def test_an_address_that_redirects_cannot_be_taken_by_another_trial(staff_client
 def test_a_trial_may_go_back_to_an_address_of_its_own(client, renamed):
     rename(renamed, "first")
 
-    assert client.get("/trials/first/").status_code == 200
-    assert client.get("/trials/third/")["Location"] == "/trials/first/"
+    assert client.get("/en/trials/first/").status_code == 200
+    assert client.get("/en/trials/third/")["Location"] == "/en/trials/first/"
 
 
 def test_a_draft_that_was_never_public_leaves_no_old_address(client):
@@ -78,7 +78,7 @@ def test_a_withdrawn_trial_keeps_its_old_addresses_but_they_lead_nowhere_public(
     renamed.publication = Publication.WITHDRAWN
     renamed.save()
 
-    assert client.get("/trials/first/").status_code == 404
+    assert client.get("/en/trials/first/").status_code == 404
     with pytest.raises(ValidationError):
         TrialFactory.build(slug="first").full_clean()
 
@@ -87,20 +87,20 @@ def test_a_new_address_waiting_for_approval_changes_nothing_until_approved(
     editor_client, publisher_client, client, renamed
 ):
     save_through_admin(editor_client, renamed, slug="fourth")
-    assert client.get("/trials/third/").status_code == 200
-    assert client.get("/trials/fourth/").status_code == 404
+    assert client.get("/en/trials/third/").status_code == 200
+    assert client.get("/en/trials/fourth/").status_code == 404
 
     decide(publisher_client, renamed, "_approve")
 
-    assert client.get("/trials/third/")["Location"] == "/trials/fourth/"
-    assert client.get("/trials/fourth/").status_code == 200
+    assert client.get("/en/trials/third/")["Location"] == "/en/trials/fourth/"
+    assert client.get("/en/trials/fourth/").status_code == 200
 
 
 def test_the_preview_follows_old_addresses_too(editor_client, renamed):
-    response = editor_client.get("/trials/first/preview/")
+    response = editor_client.get("/en/trials/first/preview/")
 
     assert response.status_code == 302
-    assert response["Location"] == "/trials/third/preview/"
+    assert response["Location"] == "/en/trials/third/preview/"
 
 
 # Cancer types --------------------------------------------------------------------
@@ -114,10 +114,10 @@ def test_a_renamed_cancer_types_old_address_leads_to_the_new_one(staff_client, c
     )
     assert response.status_code == 302
 
-    response = client.get("/cancer-types/nb/")
+    response = client.get("/en/cancer-types/nb/")
 
     assert response.status_code == 301
-    assert response["Location"] == "/cancer-types/neuroblastoma/"
+    assert response["Location"] == "/en/cancer-types/neuroblastoma/"
     page = staff_client.get(f"/admin/trials/cancertype/{neuroblastoma.pk}/change/").text
     assert '<a href="/cancer-types/nb/">/cancer-types/nb/</a>' in page
     response = staff_client.post(

@@ -315,7 +315,7 @@ def test_change_page_links_to_the_public_page(staff_client):
 
     response = staff_client.get(change_url(trial))
 
-    assert 'href="/trials/esmart/"' in response.text
+    assert 'href="/en/trials/esmart/"' in response.text
 
 
 def test_the_trial_list_shows_what_staff_need_at_a_glance(staff_client):

@@ -117,7 +117,7 @@ FINDER_CASES = [
 
 @pytest.mark.parametrize("query", FINDER_CASES)
 def test_api_filters_agree_with_the_finder(client, catalogue, query):
-    page = client.get(f"/trials/?{query}")
+    page = client.get(f"/en/trials/?{query}")
     api = client.get(f"/api/v1/trials/?{query}")
     assert page.status_code == api.status_code == 200
     data = api.json()
@@ -151,10 +151,10 @@ def test_list_gives_what_a_result_card_shows(client, catalogue):
         {
             "slug": "neuroblastoma",
             "name": "Neuroblastoma",
-            "url": "http://testserver/cancer-types/neuroblastoma/",
+            "url": "http://testserver/en/cancer-types/neuroblastoma/",
         }
     ]
-    assert trial["url"] == "http://testserver/trials/nb-new/"
+    assert trial["url"] == "http://testserver/en/trials/nb-new/"
     assert trial["api_url"] == "http://testserver/api/v1/trials/nb-new/"
 
 
@@ -244,7 +244,7 @@ def test_api_is_open_to_other_sites_for_reading_only(client, catalogue):
         },
     )
     assert preflight["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
-    page = client.get("/trials/", headers={"Origin": "https://hospital.example"})
+    page = client.get("/en/trials/", headers={"Origin": "https://hospital.example"})
     assert "Access-Control-Allow-Origin" not in page
 
 

@@ -80,12 +80,12 @@ def form_data(centre, **changes):
 
 def test_home_finder_and_trial_page_show_how_to_reach_the_trial_office(client, office):
     trial = TrialFactory(short_name="ESMART")
-    for url in ["/", "/trials/", trial.get_absolute_url()]:
+    for url in ["/en/", "/en/trials/", trial.get_absolute_url()]:
         text = client.get(url).text
         assert '<a href="tel:+31889727272">+31 (0)88 972 72 72</a>' in text, url
         assert "trials@example.org</a>" in text, url
         assert "Monday to Friday, 9:00 to 17:00" in text, url
-    home = client.get("/").text
+    home = client.get("/en/").text
     assert "Talk to your child's doctor first." in home
     assert "Families from abroad: ask about a referral." in home
 
@@ -121,7 +121,7 @@ def test_without_contact_details_the_pages_point_to_the_childs_doctor(client, db
 
 
 def test_the_centre_name_comes_from_the_settings_row(client, office):
-    text = client.get("/").text
+    text = client.get("/en/").text
     assert "<title>Clinical trials for children with cancer · Example Children&#x27;s Hospital" in (
         text
     )
@@ -134,7 +134,7 @@ def test_brand_colours_reach_pages_through_a_versioned_stylesheet(client, office
     office.brand_colour = "#7a1f5c"
     office.header_colour = "#123456"
     office.save()
-    page = client.get("/").text
+    page = client.get("/en/").text
     url = f"/centre/{office.version}/style.css"
     assert f'<link rel="stylesheet" href="{url}">' in page
     assert " style=" not in page and "<style" not in page
@@ -184,7 +184,7 @@ def test_a_png_logo_is_shown_with_its_text_alternative_and_size(staff_client, cl
     response = staff_client.post(CHANGE_URL, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     office.refresh_from_db()
-    page = client.get("/").text
+    page = client.get("/en/").text
     assert (
         f'<img class="site-logo" src="/centre/{office.version}/logo" '
         'alt="Example Children&#x27;s Hospital" width="120" height="40">'

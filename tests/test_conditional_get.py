@@ -11,13 +11,13 @@ from .factories import ArmFactory, CancerTypeFactory, TrialFactory
 pytestmark = pytest.mark.django_db
 
 URLS = [
-    "/trials/esmart/",
+    "/en/trials/esmart/",
     "/api/v1/trials/",
     "/api/v1/trials/?status=recruiting",
     "/api/v1/trials/esmart/",
     "/api/v1/cancer-types/",
-    "/feed/",
-    "/feed/changes/",
+    "/en/feed/",
+    "/en/feed/changes/",
     "/sitemap.xml",
 ]
 
@@ -66,10 +66,10 @@ def rename(organisation):
     ],
 )
 def test_any_public_change_gives_a_new_etag(client, esmart, change):
-    client.get("/trials/esmart/")  # the CSRF cookie
-    etag = client.get("/trials/esmart/")["ETag"]
+    client.get("/en/trials/esmart/")  # the CSRF cookie
+    etag = client.get("/en/trials/esmart/")["ETag"]
     change(esmart)
-    assert client.get("/trials/esmart/", headers={"If-None-Match": etag}).status_code == 200
+    assert client.get("/en/trials/esmart/", headers={"If-None-Match": etag}).status_code == 200
 
 
 def test_a_deleted_trial_changes_the_list(client, esmart):
@@ -90,12 +90,12 @@ def test_etag_differs_by_language_and_address(client, esmart):
 
 def test_old_if_modified_since_gets_the_page(client, esmart):
     old = http_date(0)
-    response = client.get("/trials/esmart/", headers={"If-Modified-Since": old})
+    response = client.get("/en/trials/esmart/", headers={"If-Modified-Since": old})
     assert response.status_code == 200
 
 
 def test_a_304_costs_one_query(client, django_assert_num_queries, esmart):
-    client.get("/trials/esmart/")  # the CSRF cookie
-    etag = client.get("/trials/esmart/")["ETag"]
+    client.get("/en/trials/esmart/")  # the CSRF cookie
+    etag = client.get("/en/trials/esmart/")["ETag"]
     with django_assert_num_queries(1):
-        assert client.get("/trials/esmart/", headers={"If-None-Match": etag}).status_code == 304
+        assert client.get("/en/trials/esmart/", headers={"If-None-Match": etag}).status_code == 304

@@ -55,10 +55,10 @@ def test_a_database_that_is_down_gives_503_and_the_site_recovers_by_itself():
     visitor = Client(raise_request_exception=False)
 
     with database_pointed_at(**unreachable_database()):
-        for url in ["/", "/trials/", "/trials/esmart/"]:
+        for url in ["/en/", "/en/trials/", "/en/trials/esmart/"]:
             assert_try_again_page(visitor.get(url))
 
-    response = visitor.get("/trials/esmart/")
+    response = visitor.get("/en/trials/esmart/")
     assert response.status_code == 200
     assert trial.short_name in response.text
 
@@ -83,7 +83,7 @@ def test_a_hanging_database_is_given_up_on_after_the_connect_timeout():
     try:
         with database_pointed_at(HOST="127.0.0.1", PORT=str(port), OPTIONS=options):
             started = time.monotonic()
-            response = Client(raise_request_exception=False).get("/trials/")
+            response = Client(raise_request_exception=False).get("/en/trials/")
             waited = time.monotonic() - started
     finally:
         hanging.close()

@@ -112,13 +112,13 @@ def page_text(html: str) -> str:
 
 
 def test_the_esmart_page_says_what_the_seed_page_says(demo, client):
-    page = page_text(client.get("/trials/esmart/").text)
+    page = page_text(client.get("/en/trials/esmart/").text)
     assert [fact for fact in SEED_PAGE_FACTS if fact not in page] == []
 
 
 def test_esmart_is_published_and_listed_under_both_its_cancer_groups(demo, client):
     for group in ["solid-tumors", "hematologic-malignancies"]:
-        page = client.get(f"/cancer-types/{group}/").text
+        page = client.get(f"/en/cancer-types/{group}/").text
         assert "ESMART" in page
 
 
@@ -453,7 +453,7 @@ def test_demo_cancer_types_carry_the_words_families_use(demo):
     ],
 )
 def test_the_demo_answers_what_parents_type(client, demo, words, expected):
-    response = client.get("/trials/", {"q": words})
+    response = client.get("/en/trials/", {"q": words})
     assert {trial.short_name for trial in response.context["trials"]} >= expected
     if words in {"eye cancer", "nct 02813135", "futibatinib", "van Eijkelenburg"}:
         assert {trial.short_name for trial in response.context["trials"]} == expected

@@ -31,7 +31,7 @@ def in_site_look(response) -> bool:
 
 
 def test_a_request_for_an_unknown_host_gets_the_400_page(client):
-    response = client.get("/", HTTP_HOST="evil.example")
+    response = client.get("/en/", HTTP_HOST="evil.example")
     assert response.status_code == 400
     assert in_site_look(response)
     assert "We could not read that request" in response.text

@@ -46,9 +46,9 @@ def test_trials_feed_lists_published_trials_newest_changes_first(client, solid_t
     TrialFactory(short_name="GONE", publication=Publication.WITHDRAWN)
     age(old, 10)
     age(new, 1)
-    feed, items = entries(client, "/feed/")
+    feed, items = entries(client, "/en/feed/")
     assert [item["title"] for item in items] == ["NEW", "OLD"]
-    assert items[1]["link"] == "http://testserver/trials/old/"
+    assert items[1]["link"] == "http://testserver/en/trials/old/"
     assert items[1]["categories"] == ["Solid tumors"]
     assert items[0]["summary"].startswith("Open for inclusion. What NEW is about")
     assert feed.findtext(f"{ATOM}title") == "Clinical trials at the Princess Máxima Center"
@@ -59,11 +59,11 @@ def test_cancer_type_feed_follows_the_finders_rule(client, solid_tumors, neurobl
     TrialFactory(short_name="NB", subtitle="", cancer_types=[neuroblastoma])
     TrialFactory(short_name="AML", subtitle="", cancer_types=[leukemia])
     TrialFactory(short_name="NB-DRAFT", cancer_types=[neuroblastoma], publication="draft")
-    _, group_items = entries(client, "/feed/cancer-types/solid-tumors/")
-    _, type_items = entries(client, "/feed/cancer-types/neuroblastoma/")
+    _, group_items = entries(client, "/en/feed/cancer-types/solid-tumors/")
+    _, type_items = entries(client, "/en/feed/cancer-types/neuroblastoma/")
     assert sorted(item["title"] for item in group_items) == ["GROUP", "NB"]
     assert sorted(item["title"] for item in type_items) == ["GROUP", "NB"]
-    assert client.get("/feed/cancer-types/no-such-type/").status_code == 404
+    assert client.get("/en/feed/cancer-types/no-such-type/").status_code == 404
 
 
 def test_status_changes_feed_tells_what_changed(client, django_capture_on_commit_callbacks):
@@ -79,16 +79,17 @@ def test_status_changes_feed_tells_what_changed(client, django_capture_on_commit
     record_public_change(hidden.pk)
     hidden.publication = Publication.WITHDRAWN
     hidden.save()
-    _, items = entries(client, "/feed/changes/")
+    _, items = entries(client, "/en/feed/changes/")
     assert [item["title"] for item in items] == ["ESMART is now open for inclusion"]
     event = TrialEvent.objects.get(trial=trial)
     assert items[0]["id"] == f"urn:trialportal:trial-event:{event.pk}"
-    assert items[0]["link"] == "http://testserver/trials/esmart/"
+    assert items[0]["link"] == "http://testserver/en/trials/esmart/"
 
 
+@pytest.mark.parametrize("language", ["en", "nl"])
 @pytest.mark.parametrize("trial_count", [2, 12])
 def test_feeds_run_a_fixed_number_of_queries(
-    client, django_assert_num_queries, solid_tumors, trial_count
+    client, django_assert_num_queries, solid_tumors, trial_count, language
 ):
     for _number in range(trial_count):
         trial = TrialFactory(cancer_types=[solid_tumors], status=Status.SUSPENDED)
@@ -98,10 +99,10 @@ def test_feeds_run_a_fixed_number_of_queries(
         record_public_change(trial.pk)
     # freshness stamp, trials with sponsors, their cancer types.
     with django_assert_num_queries(3):
-        client.get("/feed/")
+        client.get(f"/{language}/feed/")
     # + the cancer type.
     with django_assert_num_queries(4):
-        client.get("/feed/cancer-types/solid-tumors/")
+        client.get(f"/{language}/feed/cancer-types/solid-tumors/")
     # freshness stamp, events with their trials.
     with django_assert_num_queries(2):
-        client.get("/feed/changes/")
+        client.get(f"/{language}/feed/changes/")

@@ -237,7 +237,7 @@ def test_filter_options_show_the_everyday_name(client, solid_tumors):
 def test_without_javascript_the_form_lands_on_the_results(client, db):
     TrialFactory.create_batch(3)
     text = client.get(LIST_URL).text
-    assert 'action="/trials/#results"' in text
+    assert 'action="/en/trials/#results"' in text
     assert '<section class="results" id="results"' in text
     # The live count is for JavaScript; without it the button says "Show trials".
     assert '<span class="filters__show-count">Show 3 trials</span>' in text

@@ -56,7 +56,9 @@ def run_worker():
 
 
 def link(message, name):
-    return re.search(rf"http://127\.0\.0\.1:8000(/follow/{name}/[^/\s]+/)", message.body).group(1)
+    return re.search(
+        rf"http://127\.0\.0\.1:8000(/(?:en|nl)/follow/{name}/[^/\s]+/)", message.body
+    ).group(1)
 
 
 def subscribe(client, target_url, email=ADDRESS, **extra):
@@ -74,8 +76,8 @@ def change(trial, capture, **fields):
 def test_subscription_lifecycle(client, esmart, no_gathering, django_capture_on_commit_callbacks):
     # Subscribe: nothing is sent inside the request, only queued.
     with django_capture_on_commit_callbacks(execute=True):
-        response = subscribe(client, "/follow/trials/esmart/")
-    assert response.status_code == 302 and response.url == "/follow/check-your-inbox/"
+        response = subscribe(client, "/en/follow/trials/esmart/")
+    assert response.status_code == 302 and response.url == "/en/follow/check-your-inbox/"
     assert mail.outbox == []
     assert DBTaskResult.objects.filter(task_path="follow.tasks.send_confirmation").exists()
     subscription = Subscription.objects.get()
@@ -145,8 +147,8 @@ def test_the_unsubscribe_link_in_the_text_stops_one_subscription(
     client, esmart, solid_tumors, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        subscribe(client, "/follow/trials/esmart/")
-        subscribe(client, "/follow/cancer-types/solid-tumors/")
+        subscribe(client, "/en/follow/trials/esmart/")
+        subscribe(client, "/en/follow/cancer-types/solid-tumors/")
     run_worker()
     esmart_mail = next(m for m in mail.outbox if "ESMART" in m.subject)
     stop_url = link(esmart_mail, "unsubscribe")
@@ -159,7 +161,7 @@ def test_unconfirmed_addresses_are_deleted_after_seven_days(
     client, esmart, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        subscribe(client, "/follow/trials/esmart/")
+        subscribe(client, "/en/follow/trials/esmart/")
     run_worker()
     confirm_url = link(mail.outbox[0], "confirm")
     expiry = DBTaskResult.objects.get(task_path="follow.tasks.delete_unconfirmed_subscriptions")
@@ -179,7 +181,7 @@ def test_a_confirmation_link_expires_after_seven_days(
     client, esmart, monkeypatch, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        subscribe(client, "/follow/trials/esmart/")
+        subscribe(client, "/en/follow/trials/esmart/")
     run_worker()
     confirm_url = link(mail.outbox[0], "confirm")
     eight_days_later = time.time() + 8 * 24 * 60 * 60
@@ -191,7 +193,7 @@ def test_a_confirmation_link_expires_after_seven_days(
 
 def test_a_confirmed_address_is_kept(client, esmart, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        subscribe(client, "/follow/trials/esmart/")
+        subscribe(client, "/en/follow/trials/esmart/")
     run_worker()
     client.post(link(mail.outbox[0], "confirm"))
     Subscription.objects.update(requested_at=timezone.now() - datetime.timedelta(days=30))
@@ -205,14 +207,14 @@ def test_nothing_tells_whether_an_address_was_already_subscribed(
     answers = []
     for _attempt in range(2):
         with django_capture_on_commit_callbacks(execute=True):
-            answers.append(subscribe(client, "/follow/trials/esmart/"))
+            answers.append(subscribe(client, "/en/follow/trials/esmart/"))
         run_worker()
     client.post(link(mail.outbox[-1], "confirm"))
     with django_capture_on_commit_callbacks(execute=True):
-        answers.append(subscribe(client, "/follow/trials/esmart/"))
+        answers.append(subscribe(client, "/en/follow/trials/esmart/"))
     run_worker()
-    assert {(a.status_code, a.url) for a in answers} == {(302, "/follow/check-your-inbox/")}
-    bodies = {re.sub(r"/follow/\w+/[^/\s]+/", "LINK", m.body) for m in mail.outbox}
+    assert {(a.status_code, a.url) for a in answers} == {(302, "/en/follow/check-your-inbox/")}
+    bodies = {re.sub(r"/en/follow/\w+/[^/\s]+/", "LINK", m.body) for m in mail.outbox}
     subjects = {m.subject for m in mail.outbox}
     assert len(mail.outbox) == 3 and len(bodies) == 1 and len(subjects) == 1
     assert Subscription.objects.count() == 1
@@ -222,8 +224,8 @@ def test_the_honeypot_catches_bots_without_telling_them(
     client, esmart, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = subscribe(client, "/follow/trials/esmart/", website="http://spam.example")
-    assert response.status_code == 302 and response.url == "/follow/check-your-inbox/"
+        response = subscribe(client, "/en/follow/trials/esmart/", website="http://spam.example")
+    assert response.status_code == 302 and response.url == "/en/follow/check-your-inbox/"
     assert not Subscription.objects.exists() and not DBTaskResult.objects.exists()
 
 
@@ -232,7 +234,7 @@ def test_one_address_gets_at_most_three_confirmation_emails_an_hour(
 ):
     for _attempt in range(5):
         with django_capture_on_commit_callbacks(execute=True):
-            response = subscribe(client, "/follow/trials/esmart/", email=" Parent@Example.org ")
+            response = subscribe(client, "/en/follow/trials/esmart/", email=" Parent@Example.org ")
         assert response.status_code == 302  # the same answer every time
     run_worker()
     assert len(mail.outbox) == 3
@@ -240,11 +242,9 @@ def test_one_address_gets_at_most_three_confirmation_emails_an_hour(
 
 def test_one_connection_gets_at_most_twenty_requests_an_hour(client, esmart):
     for number in range(20):
-        assert (
-            subscribe(client, "/follow/trials/esmart/", email=f"p{number}@example.org").status_code
-            == 302
-        )
-    response = subscribe(client, "/follow/trials/esmart/", email="late@example.org")
+        response = subscribe(client, "/en/follow/trials/esmart/", email=f"p{number}@example.org")
+        assert response.status_code == 302
+    response = subscribe(client, "/en/follow/trials/esmart/", email="late@example.org")
     assert response.status_code == 429
     assert "Please try again later" in response.text
     assert not Subscription.objects.filter(email="late@example.org").exists()
@@ -252,7 +252,7 @@ def test_one_connection_gets_at_most_twenty_requests_an_hour(client, esmart):
 
 @pytest.mark.parametrize("email", ["", "not-an-address", "a@b", "x" * 250 + "@example.org"])
 def test_a_wrong_address_is_explained_and_kept_in_the_form(client, esmart, email):
-    response = subscribe(client, "/follow/trials/esmart/", email=email)
+    response = subscribe(client, "/en/follow/trials/esmart/", email=email)
     assert response.status_code == 400
     assert (
         "Enter your email address." in response.text
@@ -273,7 +273,7 @@ def test_cancer_type_followers_hear_of_new_trials_by_the_finders_rule(
     django_user_model,
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        subscribe(client, "/follow/cancer-types/neuroblastoma/")
+        subscribe(client, "/en/follow/cancer-types/neuroblastoma/")
     run_worker()
     client.post(link(mail.outbox[0], "confirm"))
     mail.outbox.clear()
@@ -294,7 +294,7 @@ def test_withdrawn_trials_and_drafts_are_never_mailed(
     client, esmart, no_gathering, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        subscribe(client, "/follow/trials/esmart/")
+        subscribe(client, "/en/follow/trials/esmart/")
     run_worker()
     client.post(link(mail.outbox[0], "confirm"))
     mail.outbox.clear()
@@ -303,32 +303,34 @@ def test_withdrawn_trials_and_drafts_are_never_mailed(
     esmart.save()  # withdrawn before the digest goes out
     run_worker()
     assert mail.outbox == []
-    assert client.get("/follow/trials/esmart/").status_code == 404
+    assert client.get("/en/follow/trials/esmart/").status_code == 404
 
 
 def test_the_subscribers_language_is_kept_for_their_emails(
     client, esmart, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/follow/trials/esmart/", {"email": ADDRESS}, headers={"Accept-Language": "nl"})
+        client.post("/nl/follow/trials/esmart/", {"email": ADDRESS})
     assert Subscription.objects.get().language == "nl"
     run_worker()
     html = mail.outbox[0].alternatives[0].content
     assert '<html lang="nl">' in html
+    # Its links lead to the Dutch pages.
+    assert link(mail.outbox[0], "confirm").startswith("/nl/follow/confirm/")
 
 
 def test_trial_and_cancer_type_pages_offer_the_form_with_a_privacy_line(
     client, esmart, solid_tumors
 ):
-    for url in ["/trials/esmart/", "/cancer-types/solid-tumors/"]:
+    for url in ["/en/trials/esmart/", "/en/cancer-types/solid-tumors/"]:
         html = client.get(url).text
         form = re.search(r'<form class="follow__form" method="post" action="([^"]+)"', html)
-        assert form and form.group(1).startswith("/follow/")
+        assert form and form.group(1).startswith("/en/follow/")
         assert 'name="csrfmiddlewaretoken"' in html
         assert "delete it after 7 days if you do not confirm" in html
         assert "<script>" not in html
 
 
 def test_tampered_links_are_refused(client, esmart):
-    assert client.get("/follow/confirm/WzEsIm5vIl0:1xVxsv:forged/").status_code == 400
-    assert client.post("/follow/unsubscribe/WzEsIm5vIl0:1xVxsv:forged/").status_code == 400
+    assert client.get("/en/follow/confirm/WzEsIm5vIl0:1xVxsv:forged/").status_code == 400
+    assert client.post("/en/follow/unsubscribe/WzEsIm5vIl0:1xVxsv:forged/").status_code == 400

@@ -76,8 +76,8 @@ def directives(response) -> dict[str, list[str]]:
 def public_pages():
     group = CancerTypeFactory(name="Solid tumors", slug="solid-tumors")
     trial = TrialFactory(slug="esmart", cancer_types=[group])
-    return ["/", "/trials/", "/trials/?q=esmart", f"/trials/{trial.slug}/", "/glossary/",
-            f"/cancer-types/{group.slug}/", "/no-such-page/"]  # fmt: skip
+    return ["/en/", "/en/trials/", "/en/trials/?q=esmart", f"/en/trials/{trial.slug}/",
+            "/en/glossary/", f"/en/cancer-types/{group.slug}/", "/no-such-page/"]  # fmt: skip
 
 
 def test_public_pages_allow_no_inline_script_or_style_and_carry_no_nonce(production, public_pages):
@@ -144,20 +144,20 @@ def test_the_admin_sign_in_page_is_covered_too(production):
 
 
 def test_https_only_hsts_and_the_usual_headers(production):
-    response = production.get("/", secure=True)
+    response = production.get("/en/", secure=True)
     assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
 
-    plain = production.get("/trials/?phase=phase_2")
+    plain = production.get("/en/trials/?phase=phase_2")
     assert plain.status_code == 301
-    assert plain.url == "https://testserver/trials/?phase=phase_2"
+    assert plain.url == "https://testserver/en/trials/?phase=phase_2"
 
 
 def test_permissions_policy_turns_off_camera_microphone_location_and_payment(production):
-    policy = production.get("/", secure=True)["Permissions-Policy"]
+    policy = production.get("/en/", secure=True)["Permissions-Policy"]
     for feature in ["camera", "microphone", "geolocation", "payment", "usb"]:
         assert f"{feature}=()" in policy
 

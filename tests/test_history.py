@@ -188,7 +188,7 @@ def recover_url(version):
 def test_a_recovered_deleted_trial_comes_back_as_a_draft(staff_client, editor_client, client):
     trial = TrialFactory(slug="deleted", publication="published")
     version = delete_through_admin(staff_client, trial)
-    assert client.get("/trials/deleted/").status_code == 404
+    assert client.get("/en/trials/deleted/").status_code == 404
     response = editor_client.post(
         recover_url(version), rendered_form_data(editor_client.get(recover_url(version)))
     )
@@ -196,7 +196,7 @@ def test_a_recovered_deleted_trial_comes_back_as_a_draft(staff_client, editor_cl
     recovered = Trial.objects.get(slug="deleted")
     assert (recovered.pk, recovered.publication) == (trial.pk, Publication.DRAFT)
     assert (recovered.published_at, recovered.published_by) == (None, None)
-    assert client.get("/trials/deleted/").status_code == 404
+    assert client.get("/en/trials/deleted/").status_code == 404
 
 
 def test_save_as_new_is_refused_on_recover(staff_client, editor_client):
@@ -217,7 +217,7 @@ def test_save_as_new_from_a_live_trial_makes_a_draft(editor_client, publisher_cl
         assert response.status_code == 302
         copy = Trial.objects.get(slug=slug)
         assert (copy.publication, copy.published_by, copy.published_at) == ("draft", None, None)
-        assert client.get(f"/trials/{slug}/").status_code == 404
+        assert client.get(f"/en/trials/{slug}/").status_code == 404
 
 
 def test_recover_cannot_touch_a_trial_that_was_not_deleted(editor_client, trial_with_arms):

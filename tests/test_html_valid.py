@@ -9,22 +9,22 @@ import pytest
 from django.core.management import call_command
 
 PAGES = [
-    "/",
-    "/trials/",
-    "/trials/?cancer_type=solid-tumors&status=recruiting&age=8&open_arm=1&sort=start",
-    "/trials/?q=no-such-trial",
-    "/trials/?phase=phase_9&age=-1&page=99",
-    "/trials/esmart/",
-    "/trials/example-all/",
-    "/cancer-types/solid-tumors/",
-    "/cancer-types/neuroblastoma/",
-    "/glossary/",
-    "/trials/no-such-trial/",
+    "/en/",
+    "/en/trials/",
+    "/en/trials/?cancer_type=solid-tumors&status=recruiting&age=8&open_arm=1&sort=start",
+    "/en/trials/?q=no-such-trial",
+    "/en/trials/?phase=phase_9&age=-1&page=99",
+    "/en/trials/esmart/",
+    "/en/trials/example-all/",
+    "/en/cancer-types/solid-tumors/",
+    "/en/cancer-types/neuroblastoma/",
+    "/en/glossary/",
+    "/en/trials/no-such-trial/",
     "/api/v1/docs/",
-    "/follow/trials/esmart/",
-    "/follow/cancer-types/neuroblastoma/",
-    "/follow/check-your-inbox/",
-    "/follow/confirm/not-a-valid-token/",
+    "/en/follow/trials/esmart/",
+    "/en/follow/cancer-types/neuroblastoma/",
+    "/en/follow/check-your-inbox/",
+    "/en/follow/confirm/not-a-valid-token/",
 ]
 
 pytestmark = [
@@ -39,7 +39,7 @@ def test_public_pages_are_valid_html(client, tmp_path):
         response = client.get(path)
         assert response.status_code in {200, 400, 404}, path
         (tmp_path / f"page-{number}.html").write_bytes(response.content)
-    partial = client.get("/trials/", headers={"X-Finder-Partial": "finder"})
+    partial = client.get("/en/trials/", headers={"X-Finder-Partial": "finder"})
     wrapped = b"<!DOCTYPE html><html lang=en><title>t</title><div>" + partial.content + b"</div>"
     (tmp_path / "finder-fragment.html").write_bytes(wrapped)
 

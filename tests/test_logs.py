@@ -37,11 +37,11 @@ def log_lines():
 
 
 def test_each_request_writes_one_json_access_line_without_its_query_string(client, log_lines):
-    response = client.get("/trials/?q=neuroblastoma+my+son+aged+4")
+    response = client.get("/en/trials/?q=neuroblastoma+my+son+aged+4")
 
     [line] = [line for line in log_lines() if line["logger"] == "trialportal.access"]
     assert line["method"] == "GET"
-    assert line["path"] == "/trials/"
+    assert line["path"] == "/en/trials/"
     assert line["status"] == 200
     assert line["duration_ms"] >= 0
     assert line["request_id"] == response["X-Request-ID"]
@@ -49,7 +49,7 @@ def test_each_request_writes_one_json_access_line_without_its_query_string(clien
 
 
 def test_a_sane_request_id_from_the_proxy_is_kept(client, log_lines):
-    response = client.get("/", HTTP_X_REQUEST_ID="edge-7f3a9c21-0001")
+    response = client.get("/en/", HTTP_X_REQUEST_ID="edge-7f3a9c21-0001")
     assert response["X-Request-ID"] == "edge-7f3a9c21-0001"
     assert {line["request_id"] for line in log_lines()} == {"edge-7f3a9c21-0001"}
 
@@ -58,7 +58,7 @@ def test_a_sane_request_id_from_the_proxy_is_kept(client, log_lines):
     "incoming", ["short", "x" * 300, "bad id with spaces", 'inj"ected\nline', "ünïcode-123456"]
 )
 def test_an_odd_request_id_is_replaced(client, incoming):
-    response = client.get("/", HTTP_X_REQUEST_ID=incoming)
+    response = client.get("/en/", HTTP_X_REQUEST_ID=incoming)
     assert response["X-Request-ID"] != incoming
     assert len(response["X-Request-ID"]) == 32
 
@@ -110,7 +110,7 @@ def test_a_publish_that_is_rolled_back_is_not_logged(publisher_client):
 
 
 def test_errors_carry_the_traceback_but_not_the_request(rf, log_lines):
-    request = rf.get("/trials/?q=private", HTTP_COOKIE="sessionid=secret")
+    request = rf.get("/en/trials/?q=private", HTTP_COOKIE="sessionid=secret")
     try:
         raise ValueError("boom")
     except ValueError:

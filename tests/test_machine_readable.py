@@ -12,16 +12,16 @@ pytestmark = pytest.mark.django_db
 
 OUTPUTS = [
     "/sitemap.xml",
-    "/feed/",
-    "/feed/changes/",
-    "/feed/cancer-types/solid-tumors/",
-    "/feed/cancer-types/neuroblastoma/",
+    "/en/feed/",
+    "/en/feed/changes/",
+    "/en/feed/cancer-types/solid-tumors/",
+    "/en/feed/cancer-types/neuroblastoma/",
     "/api/v1/trials/",
     "/api/v1/trials/?q=secret",
     "/api/v1/trials/?cancer_type=neuroblastoma&status=recruiting",
     "/api/v1/cancer-types/",
-    "/trials/public/",
-    "/cancer-types/neuroblastoma/",
+    "/en/trials/public/",
+    "/en/cancer-types/neuroblastoma/",
 ]
 
 
@@ -55,4 +55,4 @@ def test_no_machine_readable_output_shows_a_trial_that_is_not_public(client, neu
     assert {ct["slug"]: ct["trial_count"] for ct in cancer_types}["neuroblastoma"] == 1
     for slug in ["secretdraft", "secretgone"]:
         assert client.get(f"/api/v1/trials/{slug}/").status_code == 404
-        assert client.get(f"/feed/cancer-types/{slug}/").status_code == 404
+        assert client.get(f"/en/feed/cancer-types/{slug}/").status_code == 404

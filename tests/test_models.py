@@ -43,7 +43,7 @@ def test_age_range_reads_as_families_say_it(minimum, maximum, expected):
 def test_trial_str_and_url():
     trial = TrialFactory(short_name="ESMART", subtitle="different tumor types", slug="esmart")
     assert str(trial) == "ESMART (different tumor types)"
-    assert trial.get_absolute_url() == "/trials/esmart/"
+    assert trial.get_absolute_url() == "/en/trials/esmart/"
 
 
 def test_minimum_age_above_maximum_is_rejected_naming_the_field():

@@ -47,7 +47,7 @@ def live_trial():
 
 
 def public_page(client, trial):
-    response = client.get(f"/trials/{trial.slug}/")
+    response = client.get(f"/en/trials/{trial.slug}/")
     assert response.status_code == 200
     return response.text
 

@@ -80,7 +80,7 @@ def public_site(client) -> dict:
     """What a family can load, as they would see it: the finder (every public trial's
     card), the one public trial page, and the trials that must stay out of sight."""
     slugs = ["live", "withdrawn", "draft", "deleted", "crafted-copy"]
-    urls = ["/trials/", *[f"/trials/{slug}/" for slug in slugs]]
+    urls = ["/en/trials/", *[f"/en/trials/{slug}/" for slug in slugs]]
     return {
         url: (r.status_code, without_tokens(r.content)) for url in urls for r in [client.get(url)]
     }

@@ -13,6 +13,7 @@ from .factories import TrialFactory
 
 pytestmark = pytest.mark.django_db
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+LANGS = ["en", "nl"]
 
 
 def sitemap(client) -> dict[str, str]:
@@ -34,13 +35,33 @@ def test_sitemap_lists_public_pages_only(client, solid_tumors, neuroblastoma):
     TrialFactory(short_name="DRAFT", publication=Publication.DRAFT)
     TrialFactory(short_name="GONE", publication=Publication.WITHDRAWN)
     urls = set(sitemap(client))
-    assert urls == {
-        "http://testserver/",
-        "http://testserver/trials/",
-        "http://testserver/glossary/",
-        "http://testserver/trials/live/",
-        "http://testserver/cancer-types/solid-tumors/",
-        "http://testserver/cancer-types/neuroblastoma/",
+    pages = {
+        "",
+        "trials/",
+        "glossary/",
+        "trials/live/",
+        "cancer-types/solid-tumors/",
+        "cancer-types/neuroblastoma/",
+    }
+    assert urls == {f"http://testserver/{language}/{page}" for page in pages for language in LANGS}
+
+
+def test_each_address_names_its_other_language_and_the_one_without(client, db):
+    TrialFactory(short_name="LIVE")
+    root = ET.fromstring(client.get("/sitemap.xml").content)  # noqa: S314 - our own sitemap
+    [entry] = [
+        url
+        for url in root.findall(f"{NS}url")
+        if url.findtext(f"{NS}loc").endswith("/nl/trials/live/")
+    ]
+    alternates = {
+        link.get("hreflang"): link.get("href")
+        for link in entry.findall("{http://www.w3.org/1999/xhtml}link")
+    }
+    assert alternates == {
+        "nl": "http://testserver/nl/trials/live/",
+        "en": "http://testserver/en/trials/live/",
+        "x-default": "http://testserver/trials/live/",
     }
 
 
@@ -54,22 +75,25 @@ def test_lastmod_is_when_the_content_changed(client, solid_tumors, neuroblastoma
     for term in GlossaryTerm.objects.all():
         set_updated(GlossaryTerm, term.pk, datetime.date(2025, 12, 1))
     lastmod = sitemap(client)
-    assert lastmod["http://testserver/trials/live/"] == "2026-03-04"
-    # A group's page shows its types' trials: it changed when the trial did.
-    assert lastmod["http://testserver/cancer-types/solid-tumors/"] == "2026-03-04"
-    # The type's own description changed later than its trials.
-    assert lastmod["http://testserver/cancer-types/neuroblastoma/"] == "2026-05-06"
-    assert lastmod["http://testserver/glossary/"] == "2025-12-01"
-    assert lastmod["http://testserver/"] == "2026-03-04"
+    for language in LANGS:
+        site = f"http://testserver/{language}/"
+        assert lastmod[f"{site}trials/live/"] == "2026-03-04"
+        # A group's page shows its types' trials: it changed when the trial did.
+        assert lastmod[f"{site}cancer-types/solid-tumors/"] == "2026-03-04"
+        # The type's own description changed later than its trials.
+        assert lastmod[f"{site}cancer-types/neuroblastoma/"] == "2026-05-06"
+        assert lastmod[f"{site}glossary/"] == "2025-12-01"
+        assert lastmod[site] == "2026-03-04"
 
 
 @pytest.mark.parametrize("type_count", [1, 10])
 def test_sitemap_runs_a_fixed_number_of_queries(client, django_assert_num_queries, type_count):
     for number in range(type_count):
         TrialFactory(cancer_types=[CancerType.objects.create(name=f"T{number}", slug=f"t{number}")])
-    # freshness stamp; home, finder and glossary dates; trials (count and rows); cancer
-    # types and, in one UNION, their newest trials.
-    with django_assert_num_queries(8):
+    # freshness stamp; the newest trial (home and finder) and glossary dates; trials;
+    # cancer types and, in one UNION, their newest trials. Each language's addresses come
+    # from the same rows.
+    with django_assert_num_queries(6):
         client.get("/sitemap.xml")
 
 
@@ -78,5 +102,12 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_private_page
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     lines = response.text.splitlines()
     assert "Sitemap: http://testserver/sitemap.xml" in lines
-    assert {"Disallow: /admin/", "Disallow: /trials/*/preview/", "Disallow: /follow/"} <= set(lines)
+    assert {
+        "Disallow: /admin/",
+        "Disallow: /en/trials/*/preview/",
+        "Disallow: /nl/trials/*/preview/",
+        "Disallow: /en/follow/",
+        "Disallow: /nl/follow/",
+        "Disallow: /follow/",
+    } <= set(lines)
     assert "Disallow: /" not in lines

@@ -57,12 +57,12 @@ def trial(solid_tumors, neuroblastoma):
 
 
 def test_trial_page_json_ld_expands_as_a_medical_trial_that_agrees_with_the_page(client, trial):
-    html = client.get("/trials/esmart/").text
+    html = client.get("/en/trials/esmart/").text
     [data] = json_ld_blocks(html)
     [expanded] = jsonld.expand(data, {"documentLoader": local_schema_org})
 
     assert expanded["@type"] == [S + "MedicalTrial"]
-    assert expanded["@id"] == "http://testserver/trials/esmart/#trial"
+    assert expanded["@id"] == "http://testserver/en/trials/esmart/#trial"
     name = expanded[S + "name"][0]["@value"]
     assert f"<h1>{name} " in html
     assert (
@@ -94,7 +94,7 @@ def test_trial_page_json_ld_expands_as_a_medical_trial_that_agrees_with_the_page
     assert sponsor[S + "name"][0]["@value"] == "Gustave Roussy"
     designs = {item["@value"] for item in expanded[S + "trialDesign"]}
     assert designs == {"https://schema.org/OpenTrial", "https://schema.org/MultiCenterTrial"}
-    assert expanded[S + "url"] == [{"@id": "http://testserver/trials/esmart/"}]
+    assert expanded[S + "url"] == [{"@id": "http://testserver/en/trials/esmart/"}]
 
     # And it compacts back to the same terms with the schema.org context.
     compacted = jsonld.compact(expanded, "https://schema.org", {"documentLoader": local_schema_org})
@@ -114,7 +114,7 @@ def test_trial_page_json_ld_expands_as_a_medical_trial_that_agrees_with_the_page
 )
 def test_a_closed_trial_is_not_recruiting(client, status, schema_status):
     TrialFactory(short_name="CLOSED", status=status)
-    [data] = json_ld_blocks(client.get("/trials/closed/").text)
+    [data] = json_ld_blocks(client.get("/en/trials/closed/").text)
     assert data.get("status") == schema_status
 
 
@@ -123,7 +123,7 @@ def test_text_cannot_break_out_of_the_data_block(client):
         short_name="XSS",
         summary='Ends here </script><script>alert("x")</script> & <!-- more',
     )
-    html = client.get("/trials/xss/").text
+    html = client.get("/en/trials/xss/").text
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
     assert "<" not in block and ">" not in block and "&" not in block
     assert json.loads(block)["description"].startswith("Ends here </script>")
@@ -131,11 +131,11 @@ def test_text_cannot_break_out_of_the_data_block(client):
 
 
 def test_trial_page_has_link_preview_tags(client, trial):
-    html = client.get("/trials/esmart/").text
+    html = client.get("/en/trials/esmart/").text
     assert meta(html, "og:title") == "ESMART (different tumor types)"
     assert meta(html, "og:description") == "ESMART tests targeted drugs."
     assert meta(html, "og:site_name") == "Princess Máxima Center"
-    assert meta(html, "og:url") == "http://testserver/trials/esmart/"
+    assert meta(html, "og:url") == "http://testserver/en/trials/esmart/"
     assert meta(html, "og:type") == "article"
     assert meta(html, "twitter:card") == "summary"
     assert meta(html, "twitter:title") == "ESMART (different tumor types)"
@@ -143,13 +143,13 @@ def test_trial_page_has_link_preview_tags(client, trial):
 
 def test_one_line_summary_is_short(client):
     TrialFactory(short_name="LONG", summary="Word " * 100)
-    html = client.get("/trials/long/").text
+    html = client.get("/en/trials/long/").text
     assert len(meta(html, "og:description")) <= 200
 
 
 def test_preview_of_a_draft_carries_nothing_for_machines(staff_client):
     TrialFactory(short_name="DRAFTY", publication="draft")
-    html = staff_client.get("/trials/drafty/preview/").text
+    html = staff_client.get("/en/trials/drafty/preview/").text
     assert json_ld_blocks(html) == []
     assert 'rel="canonical"' not in html and "og:title" not in html
 
@@ -157,26 +157,29 @@ def test_preview_of_a_draft_carries_nothing_for_machines(staff_client):
 @pytest.mark.parametrize(
     ("address", "canonical"),
     [
-        ("/", "http://testserver/"),
-        ("/glossary/", "http://testserver/glossary/"),
-        ("/trials/esmart/?utm_source=mail", "http://testserver/trials/esmart/"),
-        ("/cancer-types/solid-tumors/", "http://testserver/cancer-types/solid-tumors/"),
-        ("/trials/", "http://testserver/trials/"),
-        ("/trials/?q=&age=&age_unit=years&sort=relevance&page=1", "http://testserver/trials/"),
+        ("/en/", "http://testserver/en/"),
+        ("/en/glossary/", "http://testserver/en/glossary/"),
+        ("/en/trials/esmart/?utm_source=mail", "http://testserver/en/trials/esmart/"),
+        ("/en/cancer-types/solid-tumors/", "http://testserver/en/cancer-types/solid-tumors/"),
+        ("/en/trials/", "http://testserver/en/trials/"),
         (
-            "/trials/?status=recruiting&cancer_type=solid-tumors&phase=phase_1_2&age=8",
-            "http://testserver/trials/?age=8&cancer_type=solid-tumors&phase=phase_1_2"
+            "/en/trials/?q=&age=&age_unit=years&sort=relevance&page=1",
+            "http://testserver/en/trials/",
+        ),
+        (
+            "/en/trials/?status=recruiting&cancer_type=solid-tumors&phase=phase_1_2&age=8",
+            "http://testserver/en/trials/?age=8&cancer_type=solid-tumors&phase=phase_1_2"
             "&status=recruiting",
         ),
         (
-            "/trials/?phase=phase_2&phase=phase_1&phase=phase_9&age=abc",
-            "http://testserver/trials/?phase=phase_1&phase=phase_2",
+            "/en/trials/?phase=phase_2&phase=phase_1&phase=phase_9&age=abc",
+            "http://testserver/en/trials/?phase=phase_1&phase=phase_2",
         ),
         (
-            "/trials/?age=3&age_unit=months&sort=start",
-            "http://testserver/trials/?age=3&age_unit=months&sort=start",
+            "/en/trials/?age=3&age_unit=months&sort=start",
+            "http://testserver/en/trials/?age=3&age_unit=months&sort=start",
         ),
-        ("/trials/?q=+esmart+", "http://testserver/trials/?q=esmart"),
+        ("/en/trials/?q=+esmart+", "http://testserver/en/trials/?q=esmart"),
     ],
 )
 def test_every_public_page_names_its_canonical_address(client, trial, address, canonical):
@@ -190,19 +193,18 @@ def test_paginated_lists_keep_their_page_in_the_canonical_address(client, settin
     settings.TRIALPORTAL_PAGE_SIZE = 1
     TrialFactory(cancer_types=[solid_tumors])
     TrialFactory(cancer_types=[solid_tumors])
-    html = client.get("/cancer-types/solid-tumors/?page=2").text
-    assert (
-        '<link rel="canonical" href="http://testserver/cancer-types/solid-tumors/?page=2">' in html
-    )
+    html = client.get("/en/cancer-types/solid-tumors/?page=2").text
+    canonical = "http://testserver/en/cancer-types/solid-tumors/?page=2"
+    assert f'<link rel="canonical" href="{canonical}">' in html
 
 
 def test_not_found_pages_have_no_canonical_address(client, db):
-    assert 'rel="canonical"' not in client.get("/trials/nothing-here/").text
+    assert 'rel="canonical"' not in client.get("/en/trials/nothing-here/").text
 
 
 def test_pages_link_their_feeds(client, trial, solid_tumors):
-    html = client.get("/cancer-types/solid-tumors/").text
+    html = client.get("/en/cancer-types/solid-tumors/").text
     feeds = re.findall(r'<link rel="alternate" type="application/atom\+xml" href="([^"]*)"', html)
-    assert feeds == ["/feed/", "/feed/changes/", "/feed/cancer-types/solid-tumors/"]
-    home = client.get("/").text
-    assert 'href="/feed/changes/"' in home and 'href="/feed/"' in home
+    assert feeds == ["/en/feed/", "/en/feed/changes/", "/en/feed/cancer-types/solid-tumors/"]
+    home = client.get("/en/").text
+    assert 'href="/en/feed/changes/"' in home and 'href="/en/feed/"' in home

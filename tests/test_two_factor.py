@@ -185,7 +185,7 @@ def test_a_recovery_code_signs_in_once(publisher):
         "/admin/autocomplete/?app_label=trials&model_name=trial&field_name=sponsor&term=a",
         "/admin/jsi18n/",
         "/admin/two-factor/",
-        "/trials/{slug}/preview/",
+        "/en/trials/{slug}/preview/",
     ],
 )
 def test_nothing_behind_the_password_opens_before_the_code(django_user_model, url):

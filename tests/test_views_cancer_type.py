@@ -13,34 +13,35 @@ def test_group_page_describes_the_group_and_lists_its_types_trials(
     TrialFactory(short_name="NBL-1", cancer_types=[neuroblastoma])
     TrialFactory(short_name="SOLID-1", cancer_types=[solid_tumors])
     TrialFactory(short_name="HIDDEN", cancer_types=[neuroblastoma], publication="draft")
-    response = client.get("/cancer-types/solid-tumors/")
+    response = client.get("/en/cancer-types/solid-tumors/")
     assert response.status_code == 200
     assert "Tumours that grow as a lump outside the brain." in response.text
     assert [trial.short_name for trial in response.context["trials"]] == ["NBL-1", "SOLID-1"]
-    assert '<a href="/cancer-types/neuroblastoma/">Neuroblastoma</a>' in response.text
+    assert '<a href="/en/cancer-types/neuroblastoma/">Neuroblastoma</a>' in response.text
     assert "HIDDEN" not in response.text
 
 
 def test_type_page_links_back_to_its_group(client, neuroblastoma):
     response = client.get(neuroblastoma.get_absolute_url())
-    assert '<a href="/cancer-types/solid-tumors/">Solid tumors</a>' in response.text
+    assert '<a href="/en/cancer-types/solid-tumors/">Solid tumors</a>' in response.text
     assert "There are no public trials for this cancer type at the moment." in response.text
-    assert "/trials/?cancer_type=neuroblastoma" in response.text
+    assert "/en/trials/?cancer_type=neuroblastoma" in response.text
 
 
 def test_unknown_cancer_type_is_a_404(client, db):
-    assert client.get("/cancer-types/dragon-pox/").status_code == 404
+    assert client.get("/en/cancer-types/dragon-pox/").status_code == 404
 
 
+@pytest.mark.parametrize("language", ["en", "nl"])
 @pytest.mark.parametrize("trial_count", [2, 15])
 def test_cancer_type_page_runs_a_fixed_number_of_queries(
-    client, django_assert_num_queries, solid_tumors, trial_count
+    client, django_assert_num_queries, solid_tumors, trial_count, language
 ):
     for number in range(trial_count):
         child = CancerTypeFactory(name=f"Type {number % 4}", parent=solid_tumors)
         TrialFactory(cancer_types=[child])
     with django_assert_num_queries(6):  # ... and the centre's settings (name, look)
-        client.get(solid_tumors.get_absolute_url())
+        client.get(f"/{language}/cancer-types/{solid_tumors.slug}/")
 
 
 def test_cancer_type_pages_and_home_show_the_everyday_name(client, solid_tumors, hematologic):
@@ -54,8 +55,8 @@ def test_cancer_type_pages_and_home_show_the_everyday_name(client, solid_tumors,
     ) in page
     group = client.get(solid_tumors.get_absolute_url()).text
     assert (
-        '<a href="/cancer-types/wilms-tumor/">Wilms tumor</a> '
+        '<a href="/en/cancer-types/wilms-tumor/">Wilms tumor</a> '
         '<span class="lay-name">(kidney cancer)</span>'
     ) in group
-    home = client.get("/").text
+    home = client.get("/en/").text
     assert '<span class="lay-name">(kidney cancer)</span>' in home

@@ -60,7 +60,7 @@ def esmart_like(solid_tumors, hematologic):
 
 
 def test_trial_page_shows_the_seed_sections_in_order(client, esmart_like):
-    page = client.get("/trials/esmart/").text
+    page = client.get("/en/trials/esmart/").text
     page = page[page.index("<main") :]  # what people read (the head repeats facts for machines)
     assert page.index("<h1>ESMART") < page.index("Key facts") < page.index('class="trial__body"')
     # After the title and the key facts, the sections in the order of the centre's page.
@@ -131,7 +131,7 @@ def test_draft_trial_is_not_public(client):
 
 
 def test_missing_slug_is_a_friendly_404(client, db):
-    response = client.get("/trials/no-such-trial/")
+    response = client.get("/en/trials/no-such-trial/")
     assert response.status_code == 404
     assert "See all trials" in response.text
 
@@ -145,9 +145,10 @@ def test_optional_sections_are_left_out_when_empty(client):
     assert "Maximum number of patients" not in text
 
 
+@pytest.mark.parametrize("language", ["en", "nl"])
 @pytest.mark.parametrize("arm_count", [1, 18])
 def test_trial_page_runs_a_fixed_number_of_queries(
-    client, django_assert_num_queries, esmart_like, arm_count
+    client, django_assert_num_queries, esmart_like, arm_count, language
 ):
     for number in range(arm_count):
         ArmFactory(trial=esmart_like, name=f"Extra arm {number}")
@@ -157,7 +158,7 @@ def test_trial_page_runs_a_fixed_number_of_queries(
     # related trials, the glossary, the centre's settings (contact, look), and one for the
     # page's ETag and Last-Modified (trials.freshness).
     with django_assert_num_queries(10):
-        response = client.get(esmart_like.get_absolute_url())
+        response = client.get(f"/{language}/trials/{esmart_like.slug}/")
     assert response.status_code == 200
 
 
@@ -177,7 +178,7 @@ def test_related_trials_share_a_cancer_type_open_ones_first(client, solid_tumors
 
 def test_printed_page_carries_its_address_and_registry_links(client, esmart_like):
     text = client.get(esmart_like.get_absolute_url()).text
-    assert "Printed from http://testserver/trials/esmart/" in text
+    assert "Printed from http://testserver/en/trials/esmart/" in text
     assert (
         '<span class="print-only"> '
         "(https://www.clinicaltrialsregister.eu/ctr-search/search?query=2016-000133-40)</span>"
@@ -198,7 +199,7 @@ def test_key_facts_say_status_who_and_phase_in_plain_words(client, esmart_like):
     assert "This study is momentarily closed for inclusion." in facts
     assert "Age: up to 18 years" in facts
     assert "Relapsed or refractory" in facts
-    assert '<a href="/cancer-types/solid-tumors/">Solid tumors</a>' in facts
+    assert '<a href="/en/cancer-types/solid-tumors/">Solid tumors</a>' in facts
     assert (
         "Phase 1/2: First looks for a safe dose of a new treatment, then at whether it works."
         in facts
@@ -210,8 +211,8 @@ def test_a_closed_trial_says_what_a_family_can_do_now(client, esmart_like):
     assert "What you can do now" in facts
     assert "Ask your child's doctor about other trials that could fit." in facts
     assert (
-        '<a href="/trials/?cancer_type=hematologic-malignancies&amp;cancer_type=solid-tumors&amp;'
-        'open=1#results">See open trials for these cancer types</a>'
+        '<a href="/en/trials/?cancer_type=hematologic-malignancies&amp;'
+        'cancer_type=solid-tumors&amp;open=1#results">See open trials for these cancer types</a>'
     ) in facts
 
 
@@ -272,6 +273,5 @@ def test_an_arm_shows_what_it_targets(client, esmart_like):
 
 def test_the_printout_carries_the_date_and_address(client, esmart_like):
     text = client.get(esmart_like.get_absolute_url()).text
-    assert (
-        "Printed from http://testserver/trials/esmart/ · Printed on <time data-printed-on" in text
-    )
+    printed = "Printed from http://testserver/en/trials/esmart/ · Printed on <time data-printed-on"
+    assert printed in text

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_glossary_page_lists_the_terms_staff_wrote(client):
-    response = client.get("/glossary/")
+    response = client.get("/en/glossary/")
     assert response.status_code == 200
     # The data migration seeds the first explanations.
     assert '<dt id="phase">Phase</dt>' in response.text
@@ -30,9 +30,9 @@ def test_a_deleted_term_is_simply_not_explained(client):
 
 
 def test_the_glossary_is_in_the_main_navigation(client, db):
-    text = client.get("/").text
+    text = client.get("/en/").text
     nav = text[text.index('<nav aria-label="Main">') : text.index("</nav>")]
-    assert '<a href="/glossary/">Words explained</a>' in nav
+    assert '<a href="/en/glossary/">Words explained</a>' in nav
 
 
 @pytest.mark.parametrize(
@@ -51,4 +51,4 @@ def test_the_glossary_is_in_the_main_navigation(client, db):
     ],
 )
 def test_the_glossary_explains_the_words_families_meet(client, db, word):
-    assert f'">{word}</dt>' in client.get("/glossary/").text
+    assert f'">{word}</dt>' in client.get("/en/glossary/").text

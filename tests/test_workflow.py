@@ -45,8 +45,8 @@ def test_editor_creates_a_trial_as_a_draft_that_the_public_cannot_see(editor_cli
     assert response.status_code == 302
     trial = Trial.objects.get(slug="esmart")
     assert trial.publication == Publication.DRAFT
-    assert client.get("/trials/esmart/").status_code == 404
-    assert "ESMART" not in client.get("/trials/").text
+    assert client.get("/en/trials/esmart/").status_code == 404
+    assert "ESMART" not in client.get("/en/trials/").text
 
 
 def test_editor_sees_no_publish_button(editor_client, publisher_client):
@@ -88,7 +88,7 @@ def test_publisher_publishes_from_the_form_recording_who_and_when(publisher_clie
     assert trial.publication == Publication.PUBLISHED
     assert trial.published_by == publisher_client.user
     assert trial.published_at is not None
-    assert client.get("/trials/to-publish/").status_code == 200
+    assert client.get("/en/trials/to-publish/").status_code == 200
     revision = Version.objects.get_for_object(trial).first().revision
     assert revision.user == publisher_client.user
     assert revision.get_comment().startswith("Published.")
@@ -101,9 +101,9 @@ def test_publisher_withdraws_a_trial_which_is_kept_but_not_public(publisher_clie
     trial.refresh_from_db()
     assert trial.publication == Publication.WITHDRAWN
     assert trial.withdrawn_by == publisher_client.user
-    assert client.get("/trials/to-withdraw/").status_code == 404
-    assert list(client.get("/trials/?q=GONE").context["trials"]) == []
-    assert client.get("/").context["trial_count"] == 0
+    assert client.get("/en/trials/to-withdraw/").status_code == 404
+    assert list(client.get("/en/trials/?q=GONE").context["trials"]) == []
+    assert client.get("/en/").context["trial_count"] == 0
 
 
 def test_publisher_bulk_actions_record_each_trial(publisher_client):
@@ -142,14 +142,14 @@ def test_staff_preview_a_draft_on_the_public_template(editor_client):
 
 def test_view_on_site_opens_the_preview_for_unpublished_trials(editor_client):
     trial = TrialFactory(publication="withdrawn", slug="kept")
-    assert 'href="/trials/kept/preview/"' in editor_client.get(change_url(trial)).text
+    assert 'href="/en/trials/kept/preview/"' in editor_client.get(change_url(trial)).text
 
 
 def test_anonymous_visitors_cannot_reach_a_preview(client):
     trial = TrialFactory(publication="draft", slug="secret-draft")
     response = client.get(trial.get_preview_url())
     assert response.status_code == 302
-    assert response.url.startswith("/admin/login/?next=/trials/secret-draft/preview/")
+    assert response.url.startswith("/admin/login/?next=/en/trials/secret-draft/preview/")
 
 
 def test_logged_in_non_staff_cannot_reach_a_preview(client, django_user_model):
@@ -324,11 +324,14 @@ def test_staff_pages_run_a_fixed_number_of_queries(
         editor_client.get(f"/admin/trials/trial/{trials[0].pk}/history/")
 
 
+@pytest.mark.parametrize("language", ["en", "nl"])
 @pytest.mark.parametrize("term_count", [1, 20])
-def test_glossary_runs_a_fixed_number_of_queries(client, django_assert_num_queries, term_count):
+def test_glossary_runs_a_fixed_number_of_queries(
+    client, django_assert_num_queries, term_count, language
+):
     from trials.models import GlossaryTerm
 
     for number in range(term_count):
         GlossaryTerm.objects.create(term=f"Term {number}", slug=f"term_{number}", explanation="x")
     with django_assert_num_queries(2):  # the terms, and the centre's settings
-        client.get("/glossary/")
+        client.get(f"/{language}/glossary/")

@@ -5,8 +5,13 @@ import uuid
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.middleware.locale import LocaleMiddleware
+from django.urls import is_valid_path
+from django.utils import translation
+from django.utils.translation import get_language_from_path
 from django.utils.translation import gettext as _
 
+from .languages import visitor_language
 from .logs import request_id_var
 
 access_log = logging.getLogger("trialportal.access")
@@ -107,3 +112,44 @@ class RejectNulCharactersMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware (an address without a language redirects, keeping its
+    query string, to the same page under /nl/ or /en/), with two differences:
+
+    - the visitor's language for such a redirect is the one they read the site in last
+      time, else their browser's, else TRIALPORTAL_DEFAULT_LANGUAGE (Dutch), not
+      LANGUAGE_CODE (what machines get from the admin and the API);
+    - a page read in a language remembers it (the language cookie), so `/` and printed
+      addresses lead there next time. Only a change sets the cookie.
+    """
+
+    def process_request(self, request):
+        super().process_request(request)
+        urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+        if get_language_from_path(request.path_info) is None and not is_valid_path(
+            request.path_info, urlconf
+        ):
+            translation.activate(visitor_language(request))
+            request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        language = get_language_from_path(request.path_info)
+        if (
+            language
+            and response.status_code < 400
+            and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language
+        ):
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response

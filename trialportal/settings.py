@@ -112,7 +112,8 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "trialportal.middleware.RejectNulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's LocaleMiddleware, sending people without a language to theirs.
+    "trialportal.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -239,8 +240,24 @@ OTP_TOTP_ISSUER = os.environ.get("TRIALPORTAL_2FA_ISSUER", "Trialportal")
 
 # Internationalisation ----------------------------------------------------------------
 
+# The language the code and the admin's built-in texts are written in, and what machines get
+# when they ask for none (the API, the admin without a preference). People are sent to
+# TRIALPORTAL_DEFAULT_LANGUAGE instead (trialportal.middleware.LanguageMiddleware).
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
+# Where `/` and the old addresses without a language send a visitor who has not chosen one
+# and whose browser asks for none we have: the centre's families speak Dutch first.
+TRIALPORTAL_DEFAULT_LANGUAGE = os.environ.get("TRIALPORTAL_DEFAULT_LANGUAGE", "nl")
+if TRIALPORTAL_DEFAULT_LANGUAGE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(
+        f"TRIALPORTAL_DEFAULT_LANGUAGE must be one of {', '.join(dict(LANGUAGES))}, "
+        f"not {TRIALPORTAL_DEFAULT_LANGUAGE!r}."
+    )
+# The language a visitor last read the site in, so `/` leads there next time. Only the
+# server reads it; it says nothing about who they are.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Europe/Amsterdam")
 USE_I18N = True
@@ -365,6 +382,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
 
 # Logging -------------------------------------------------------------------------------
 

@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -6,9 +7,13 @@ from django.views.generic import RedirectView
 from trials.api import api, api_docs
 from trials.freshness import conditional_public
 from trials.sitemaps import SITEMAPS
+from trials.urls import centre_patterns
 
 from .views import robots_txt
 
+# Without a language prefix: what staff and machines use (the admin, the API, sitemap and
+# robots.txt for crawlers, the probes in trialportal.health) and the centre's look. The
+# admin and the API speak the language the browser asks for (Accept-Language).
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -22,9 +27,17 @@ urlpatterns = [
     path("api/", RedirectView.as_view(pattern_name="api_docs"), name="api_root"),
     path("api/v1/docs/", api_docs, name="api_docs"),
     path("api/v1/", api.urls),
+    path("centre/", include((centre_patterns, "centre"))),
+]
+
+# Pages for people, under /nl/ and /en/. Any of them asked for without a prefix (an old
+# printed address, a link in an email sent before) redirects to the visitor's language
+# (trialportal.middleware.LanguageMiddleware), query string kept. The follow pages too:
+# their emails carry links in the language the visitor subscribed in.
+urlpatterns += i18n_patterns(
     path("follow/", include("follow.urls")),
     path("", include("trials.urls")),
-]
+)
 
 # In the site's look, and without the database (trialportal.errors).
 handler400 = "trialportal.errors.bad_request"

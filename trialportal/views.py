@@ -1,7 +1,11 @@
+from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+
+from .languages import without_language
 
 
 @require_GET
@@ -9,13 +13,14 @@ from django.views.decorators.http import require_GET
 def robots_txt(request):
     """Crawlers may read every public page; staff previews, the admin and the follow
     app's forms and emailed links are not for them."""
-    preview = reverse("trials:preview", kwargs={"slug": "SLUG"}).replace("SLUG", "*")
-    lines = [
-        "User-agent: *",
-        f"Disallow: {reverse('admin:index')}",
-        f"Disallow: {preview}",
-        f"Disallow: {reverse('follow:check_inbox').removesuffix('check-your-inbox/')}",
-        "",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
-    ]
+    lines = ["User-agent: *", f"Disallow: {reverse('admin:index')}"]
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            preview = reverse("trials:preview", kwargs={"slug": "SLUG"}).replace("SLUG", "*")
+            follow = reverse("follow:check_inbox").removesuffix("check-your-inbox/")
+        lines += [f"Disallow: {preview}", f"Disallow: {follow}"]
+    # Addresses without a language redirect to one; the follow links in emails sent before
+    # the languages had their own addresses are no more for crawlers than the others.
+    lines += [f"Disallow: {without_language(follow)}"]
+    lines += ["", f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

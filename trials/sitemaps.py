@@ -1,14 +1,25 @@
 """sitemap.xml: the published trials, the cancer-type pages, the glossary and the home page
-and finder, each with the date its content last changed."""
+and finder, each with the date its content last changed, in every language, each address
+naming its other languages (hreflang alternates)."""
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, Value
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from .models import CancerType, GlossaryTerm, Trial
 
 
-class TrialSitemap(Sitemap):
+class LanguagesSitemap(Sitemap):
+    """One address per language, each listing the others and, as x-default, the address
+    without a language, which sends each visitor to theirs (as the pages' own head)."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class TrialSitemap(LanguagesSitemap):
     changefreq = "weekly"
     priority = 0.8
 
@@ -19,7 +30,7 @@ class TrialSitemap(Sitemap):
         return trial.updated_at
 
 
-class CancerTypeSitemap(Sitemap):
+class CancerTypeSitemap(LanguagesSitemap):
     changefreq = "weekly"
     priority = 0.6
 
@@ -53,7 +64,7 @@ def newest_trial_change_by_cancer_type(cancer_types) -> dict:
     return dict(parts[0].union(*parts[1:], all=True).order_by())
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(LanguagesSitemap):
     """Pages without a model of their own."""
 
     def items(self):
@@ -64,7 +75,16 @@ class PageSitemap(Sitemap):
 
     def lastmod(self, name):
         if name == "trials:glossary":
-            return GlossaryTerm.objects.aggregate(newest=Max("updated_at"))["newest"]
+            return self.glossary_changed_at
+        return self.trials_changed_at
+
+    # Asked once per page and language: read once.
+    @cached_property
+    def glossary_changed_at(self):
+        return GlossaryTerm.objects.aggregate(newest=Max("updated_at"))["newest"]
+
+    @cached_property
+    def trials_changed_at(self):
         return Trial.objects.published().aggregate(newest=Max("updated_at"))["newest"]
 
     def priority(self, name):

@@ -108,7 +108,7 @@ def cancer_type_detail(request, slug):
     cancer_type = next((ct for ct in cancer_types if ct.slug == slug), None)
     if cancer_type is None:
         # An earlier address of a cancer type leads to its current one, for good.
-        return redirect(get_object_or_404(CancerType.objects.at_address(slug)), permanent=True)
+        return moved_for_good(request, get_object_or_404(CancerType.objects.at_address(slug)))
     published = Trial.objects.published()
     count_trials_by_cancer_type(cancer_types, published)
     trials = published.in_cancer_types([cancer_type]).with_listing_relations()
@@ -122,6 +122,15 @@ def cancer_type_detail(request, slug):
         "page_notice": page_notice,
     }
     return render(request, "trials/cancer_type_detail.html", context)
+
+
+def moved_for_good(request, page):
+    """A permanent redirect to `page`'s current address, in this language, with the
+    query string the visitor came with."""
+    url = page.get_absolute_url()
+    if query := request.META.get("QUERY_STRING"):
+        url += f"?{query}"
+    return redirect(url, permanent=True)
 
 
 def render_trial_page(request, trial, *, preview: bool = False, change=None):
@@ -140,7 +149,7 @@ def trial_detail(request, slug):
     trial = get_object_or_404(Trial.objects.for_detail().at_address(slug))
     if trial.slug != slug:
         # An earlier address: families' printouts and shared links keep working.
-        return redirect(trial, permanent=True)
+        return moved_for_good(request, trial)
     return render_trial_page(request, trial)
 
 

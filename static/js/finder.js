@@ -38,6 +38,15 @@
     return query ? "?" + query : "";
   }
 
+  // The language switch leads to this same search in the other language.
+  function followInOtherLanguages(search) {
+    document.querySelectorAll("a[data-language-switch]").forEach(function (link) {
+      var url = new URL(link.href, window.location.href);
+      url.search = search;
+      link.href = url.href;
+    });
+  }
+
   function stopTyping() {
     clearTimeout(typingTimer);
     typingEntry = false;
@@ -94,6 +103,7 @@
       .then(function (html) {
         var before = swap(html, options.keepTyping);
         shownSearch = search;
+        followInOtherLanguages(search);
         var panel = document.getElementById("filters-panel");
         if (options.closeFilters && panel) panel.open = false;
         if (options.history === "push") {

@@ -16,22 +16,24 @@ WCAG_AA = {
 }
 
 PAGES = {
-    "home": "/",
-    "finder": "/trials/",
-    "finder with filters": "/trials/?cancer_type=solid-tumors&status=recruiting&age=8&sort=start",
-    "finder with no results": "/trials/?q=no-such-trial-anywhere",
-    "finder with suggestions": (
-        "/trials/?open=1&age=7&setting=relapsed_refractory&cancer_type=solid-tumors"
+    "home": "/en/",
+    "finder": "/en/trials/",
+    "finder with filters": (
+        "/en/trials/?cancer_type=solid-tumors&status=recruiting&age=8&sort=start"
     ),
-    "finder with a bad value": "/trials/?phase=phase_9&age=-1",
-    "trial page with key facts": "/trials/esmart/",
-    "trial page, status not confirmed": "/trials/aren1921/",
-    "trial page, by invitation": "/trials/example-lymphoma/",
-    "cancer type page": "/cancer-types/solid-tumors/",
-    "cancer type page with an everyday name": "/cancer-types/hematologic-malignancies/",
-    "glossary": "/glossary/",
-    "follow form": "/follow/trials/esmart/",
-    "check your inbox": "/follow/check-your-inbox/",
+    "finder with no results": "/en/trials/?q=no-such-trial-anywhere",
+    "finder with suggestions": (
+        "/en/trials/?open=1&age=7&setting=relapsed_refractory&cancer_type=solid-tumors"
+    ),
+    "finder with a bad value": "/en/trials/?phase=phase_9&age=-1",
+    "trial page with key facts": "/en/trials/esmart/",
+    "trial page, status not confirmed": "/en/trials/aren1921/",
+    "trial page, by invitation": "/en/trials/example-lymphoma/",
+    "cancer type page": "/en/cancer-types/solid-tumors/",
+    "cancer type page with an everyday name": "/en/cancer-types/hematologic-malignancies/",
+    "glossary": "/en/glossary/",
+    "follow form": "/en/follow/trials/esmart/",
+    "check your inbox": "/en/follow/check-your-inbox/",
     "API docs": "/api/v1/docs/",
 }
 
@@ -50,7 +52,7 @@ def test_no_axe_violations(page, demo_site, path):
 
 
 @pytest.mark.parametrize(
-    "path", ["/trials/", "/trials/esmart/", PAGES["finder with suggestions"], "/"]
+    "path", ["/en/trials/", "/en/trials/esmart/", PAGES["finder with suggestions"], "/en/"]
 )
 def test_no_axe_violations_on_a_phone(phone_page, demo_site, path):
     phone_page.goto(demo_site.url + path)
@@ -66,7 +68,7 @@ def test_no_axe_violations_in_the_centres_own_colours(page, demo_site):
     centre.brand_colour, centre.header_colour = "#8a1538", "#0b2e4f"  # passes the checks
     centre.full_clean()
     centre.save()
-    for path in ["/", "/trials/esmart/"]:
+    for path in ["/en/", "/en/trials/esmart/"]:
         page.goto(demo_site.url + path)
         unfold_everything(page)
         results = Axe().run(page, options=WCAG_AA)
@@ -75,7 +77,7 @@ def test_no_axe_violations_in_the_centres_own_colours(page, demo_site):
 
 def test_no_axe_violations_on_the_printed_trial_page(page, demo_site):
     page.emulate_media(media="print")
-    page.goto(f"{demo_site.url}/trials/esmart/")
+    page.goto(f"{demo_site.url}/en/trials/esmart/")
     expect(page.get_by_text(re.compile("Printed from http://"))).to_be_visible()
     expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
     results = Axe().run(page, options=WCAG_AA)
@@ -83,7 +85,7 @@ def test_no_axe_violations_on_the_printed_trial_page(page, demo_site):
 
 
 def test_skip_link_is_first_and_moves_to_the_content(page, demo_site):
-    page.goto(f"{demo_site.url}/trials/esmart/")
+    page.goto(f"{demo_site.url}/en/trials/esmart/")
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to main content")
     expect(skip).to_be_focused()
@@ -93,7 +95,7 @@ def test_skip_link_is_first_and_moves_to_the_content(page, demo_site):
 
 
 def test_every_finder_control_is_reachable_by_keyboard(page, demo_site):
-    page.goto(f"{demo_site.url}/trials/")
+    page.goto(f"{demo_site.url}/en/trials/")
     page.locator("#more-filters > summary").click()  # status, phase and open arms
     controls = page.locator("#finder-form input, #finder-form button, #id_sort").count()
     reached = set()
@@ -112,7 +114,7 @@ def test_every_finder_control_is_reachable_by_keyboard(page, demo_site):
 
 
 def test_focus_is_always_visible(page, demo_site):
-    page.goto(f"{demo_site.url}/trials/")
+    page.goto(f"{demo_site.url}/en/trials/")
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
@@ -120,7 +122,7 @@ def test_focus_is_always_visible(page, demo_site):
 
 
 def test_touch_targets_are_at_least_24px(phone_page, demo_site):
-    phone_page.goto(f"{demo_site.url}/trials/")
+    phone_page.goto(f"{demo_site.url}/en/trials/")
     phone_page.get_by_text("Filters", exact=True).click()
     small = phone_page.evaluate(
         """() => [...document.querySelectorAll('a, button, input, select, summary')]
@@ -134,7 +136,7 @@ def test_touch_targets_are_at_least_24px(phone_page, demo_site):
 def test_reduced_motion_is_respected(browser, demo_site):
     context = browser.new_context(reduced_motion="reduce")
     page = context.new_page()
-    page.goto(f"{demo_site.url}/trials/")
+    page.goto(f"{demo_site.url}/en/trials/")
     duration = page.evaluate(
         "getComputedStyle(document.querySelector('.results')).transitionDuration"
     )

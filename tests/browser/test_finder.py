@@ -7,6 +7,14 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+PUBLIC_PAGES = [
+    "/en/",
+    "/en/trials/",
+    "/en/trials/esmart/",
+    "/en/cancer-types/solid-tumors/",
+    "/en/glossary/",
+]
+
 
 def open_more_filters(page):
     """Status, phase and open arms are folded under "More filters"."""
@@ -20,12 +28,12 @@ def test_family_reaches_a_trial_from_home_by_cancer_type_in_two_clicks(page, dem
     page.get_by_role("link", name="Medulloblastoma").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Medulloblastoma")
     page.get_by_role("link", name="EXAMPLE-MB").click()
-    expect(page).to_have_url(f"{demo_site.url}/trials/example-mb/")
+    expect(page).to_have_url(f"{demo_site.url}/en/trials/example-mb/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("EXAMPLE-MB")
 
 
 def test_filters_update_in_place_and_the_back_button_restores_them(page, demo_site):
-    page.goto(f"{demo_site.url}/trials/")
+    page.goto(f"{demo_site.url}/en/trials/")
     page.evaluate("window.__sameDocument = true")  # gone if the page fully reloads
     count = page.locator("#results-title")
     total = count.inner_text()
@@ -48,7 +56,7 @@ def test_filters_update_in_place_and_the_back_button_restores_them(page, demo_si
 
 
 def test_focus_stays_on_the_control_after_results_update(page, demo_site):
-    page.goto(f"{demo_site.url}/trials/")
+    page.goto(f"{demo_site.url}/en/trials/")
     open_more_filters(page)
     checkbox = page.locator("#status-recruiting")
     checkbox.focus()
@@ -59,7 +67,7 @@ def test_focus_stays_on_the_control_after_results_update(page, demo_site):
 
 
 def test_removing_a_chip_moves_focus_to_the_result_count(page, demo_site):
-    page.goto(f"{demo_site.url}/trials/?status=recruiting&phase=phase_3")
+    page.goto(f"{demo_site.url}/en/trials/?status=recruiting&phase=phase_3")
     page.get_by_role("link", name=re.compile("Phase: Phase 3")).click()
     expect(page).to_have_url(re.compile(r"\?status=recruiting$"))
     expect(page.locator("#results-title")).to_be_focused()
@@ -67,7 +75,7 @@ def test_removing_a_chip_moves_focus_to_the_result_count(page, demo_site):
 
 def test_the_finder_works_without_javascript(no_js_page, demo_site):
     page = no_js_page
-    page.goto(f"{demo_site.url}/trials/")
+    page.goto(f"{demo_site.url}/en/trials/")
     page.get_by_label("Search", exact=True).fill("medulloblastoma")
     page.get_by_label(re.compile(r"^\s*Open for inclusion only")).check()
     page.get_by_role("button", name="Show trials").click()
@@ -79,16 +87,16 @@ def test_the_finder_works_without_javascript(no_js_page, demo_site):
 
 
 PHONE_PAGES = [
-    "/",
-    "/trials/",
-    "/trials/?status=recruiting&age=5",
+    "/en/",
+    "/en/trials/",
+    "/en/trials/?status=recruiting&age=5",
     # The empty page with its suggestions, contact box and links to the registries.
-    "/trials/?open=1&age=7&setting=relapsed_refractory&cancer_type=solid-tumors",
-    "/trials/?q=EudraCT+2016-000133-40&sort=start",
-    "/trials/esmart/",
-    "/trials/aren1921/",
-    "/cancer-types/hematologic-malignancies/",
-    "/glossary/",
+    "/en/trials/?open=1&age=7&setting=relapsed_refractory&cancer_type=solid-tumors",
+    "/en/trials/?q=EudraCT+2016-000133-40&sort=start",
+    "/en/trials/esmart/",
+    "/en/trials/aren1921/",
+    "/en/cancer-types/hematologic-malignancies/",
+    "/en/glossary/",
 ]
 
 
@@ -116,7 +124,7 @@ def test_phone_pages_never_scroll_sideways(browser, demo_site, width, javascript
 
 def test_phone_show_trials_button_stays_in_reach_with_a_live_count(phone_page, demo_site):
     page = phone_page
-    page.goto(f"{demo_site.url}/trials/")
+    page.goto(f"{demo_site.url}/en/trials/")
     page.get_by_text("Filters", exact=True).click()
     button = page.get_by_role("button", name=re.compile(r"^Show \d+ trials?$"))
     expect(button).to_have_accessible_name("Show 11 trials")
@@ -140,7 +148,7 @@ def test_phone_show_trials_button_stays_in_reach_with_a_live_count(phone_page, d
 def test_without_javascript_the_form_lands_on_the_results(browser, demo_site):
     context = browser.new_context(viewport={"width": 375, "height": 812}, java_script_enabled=False)
     page = context.new_page()
-    page.goto(f"{demo_site.url}/trials/")
+    page.goto(f"{demo_site.url}/en/trials/")
     page.locator("label[for=cancer_type-brain-and-spinal-cord-tumors]").click()
     page.get_by_role("button", name="Show trials").click()
     expect(page).to_have_url(re.compile(r"cancer_type=brain-and-spinal-cord-tumors&.*#results$"))
@@ -151,7 +159,7 @@ def test_without_javascript_the_form_lands_on_the_results(browser, demo_site):
 
 def test_an_empty_page_leads_on_with_a_single_tap(page, demo_site):
     page.goto(
-        f"{demo_site.url}/trials/?open=1&age=7&setting=relapsed_refractory&cancer_type=solid-tumors"
+        f"{demo_site.url}/en/trials/?open=1&age=7&setting=relapsed_refractory&cancer_type=solid-tumors"
     )
     expect(page.locator("#results-title")).to_have_text(re.compile("0 trials found"))
     suggestion = page.get_by_role("link", name=re.compile("Remove “Open for inclusion only: yes”"))
@@ -162,7 +170,7 @@ def test_an_empty_page_leads_on_with_a_single_tap(page, demo_site):
 
 
 def test_phone_filters_fold_away_and_open_on_tap(phone_page, demo_site):
-    phone_page.goto(f"{demo_site.url}/trials/")
+    phone_page.goto(f"{demo_site.url}/en/trials/")
     search = phone_page.get_by_label("Search", exact=True)
     expect(search).to_be_hidden()
     phone_page.get_by_text("Filters", exact=True).click()
@@ -170,7 +178,7 @@ def test_phone_filters_fold_away_and_open_on_tap(phone_page, demo_site):
 
 
 def test_typing_is_never_lost_while_results_update_slowly(page, demo_site):
-    page.goto(f"{demo_site.url}/trials/")
+    page.goto(f"{demo_site.url}/en/trials/")
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send(
@@ -202,7 +210,7 @@ def slow_network(page, latency_ms=600):
 
 
 def test_typing_an_age_in_two_goes_keeps_the_digits_in_order(page, demo_site):
-    page.goto(f"{demo_site.url}/trials/")
+    page.goto(f"{demo_site.url}/en/trials/")
     slow_network(page)
     age = page.locator("#id_age")
     age.click()
@@ -215,20 +223,20 @@ def test_typing_an_age_in_two_goes_keeps_the_digits_in_order(page, demo_site):
 
 
 def test_back_with_focus_in_the_search_box_shows_that_page_text(page, demo_site):
-    page.goto(f"{demo_site.url}/trials/")
+    page.goto(f"{demo_site.url}/en/trials/")
     box = page.get_by_label("Search", exact=True)
     box.click()
     page.keyboard.type("medullo")
     expect(page).to_have_url(re.compile(r"\?q=medullo$"))
     expect(page.locator("#results-title")).to_have_text(re.compile("1 trial found"))
     page.go_back()
-    expect(page).to_have_url(f"{demo_site.url}/trials/")
+    expect(page).to_have_url(f"{demo_site.url}/en/trials/")
     expect(page.get_by_label("Search", exact=True)).to_have_value("")
     expect(page.locator("#results-title")).to_have_text(re.compile("11 trials found"))
 
 
 def test_typing_then_ticking_a_box_makes_one_request_and_one_history_entry(page, demo_site):
-    page.goto(f"{demo_site.url}/trials/")
+    page.goto(f"{demo_site.url}/en/trials/")
     requests = []
     page.on(
         "request",
@@ -247,16 +255,16 @@ def test_typing_then_ticking_a_box_makes_one_request_and_one_history_entry(page,
 
 
 def test_choosing_any_disease_keeps_focus_on_it(page, demo_site):
-    page.goto(f"{demo_site.url}/trials/?setting=newly_diagnosed")
+    page.goto(f"{demo_site.url}/en/trials/?setting=newly_diagnosed")
     page.locator("#setting-any").focus()
     page.keyboard.press("Space")
-    expect(page).to_have_url(f"{demo_site.url}/trials/")
+    expect(page).to_have_url(f"{demo_site.url}/en/trials/")
     expect(page.locator("#setting-any")).to_be_focused()
 
 
 def test_paging_in_place_keeps_filters_and_moves_focus_to_the_results(page, demo_site, settings):
     settings.TRIALPORTAL_PAGE_SIZE = 4
-    page.goto(f"{demo_site.url}/trials/?sort=name")
+    page.goto(f"{demo_site.url}/en/trials/?sort=name")
     page.evaluate("window.__sameDocument = true")
     page.get_by_role("link", name="Next").click()
     expect(page).to_have_url(re.compile(r"\?sort=name&page=2$"))
@@ -270,9 +278,9 @@ def test_public_pages_log_no_console_errors(page, demo_site):
         "console", lambda message: errors.append(message.text) if message.type == "error" else None
     )
     page.on("pageerror", lambda error: errors.append(str(error)))
-    for path in ["/", "/trials/", "/trials/esmart/", "/cancer-types/solid-tumors/", "/glossary/"]:
+    for path in PUBLIC_PAGES:
         page.goto(demo_site.url + path)
-    page.goto(f"{demo_site.url}/trials/")
+    page.goto(f"{demo_site.url}/en/trials/")
     open_more_filters(page)
     page.locator("#status-recruiting").check()
     expect(page).to_have_url(re.compile("status=recruiting"))

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_family_asks_to_be_emailed_from_the_trial_page(phone_page, demo_site):
-    phone_page.goto(f"{demo_site.url}/trials/esmart/")
+    phone_page.goto(f"{demo_site.url}/en/trials/esmart/")
     box = phone_page.get_by_role("region", name="Email me when this changes")
     expect(box).to_be_visible()
     expect(box.get_by_text("delete it after 7 days if you do not confirm")).to_be_visible()
@@ -23,7 +23,7 @@ def test_a_family_asks_to_be_emailed_from_the_trial_page(phone_page, demo_site):
 
 
 def test_a_mistyped_address_is_explained_without_javascript(no_js_page, demo_site):
-    no_js_page.goto(f"{demo_site.url}/cancer-types/solid-tumors/")
+    no_js_page.goto(f"{demo_site.url}/en/cancer-types/solid-tumors/")
     no_js_page.get_by_label("Your email address").fill("parent-at-example.org")
     no_js_page.get_by_role("button", name="Email me").click()
     expect(no_js_page.get_by_text("Enter an email address like name@example.org.")).to_be_visible()

@@ -13,17 +13,17 @@ def pdf_page_count(pdf: bytes) -> int:
 
 @pytest.mark.parametrize("slug", ["esmart", "example-all", "aren1921"])
 def test_printed_trial_page_fits_on_two_pages(page, demo_site, slug):
-    page.goto(f"{demo_site.url}/trials/{slug}/")
+    page.goto(f"{demo_site.url}/en/trials/{slug}/")
     page.emulate_media(media="print")
     pdf = page.pdf(format="A4")
     assert 1 <= pdf_page_count(pdf) <= 2
 
 
 def test_printout_carries_the_address_and_registry_links_not_the_navigation(page, demo_site):
-    page.goto(f"{demo_site.url}/trials/esmart/")
+    page.goto(f"{demo_site.url}/en/trials/esmart/")
     page.emulate_media(media="print")
     text = page.locator("body").inner_text()
-    assert f"Printed from {demo_site.url}/trials/esmart/" in text
+    assert f"Printed from {demo_site.url}/en/trials/esmart/" in text
     assert "clinicaltrialsregister.eu" in text
     assert "Skip to main content" not in text
     assert not page.get_by_role("navigation", name="Main").is_visible()
@@ -41,13 +41,13 @@ def office_contact(demo_site):
 
 
 def test_esmart_prints_on_two_pages_with_whom_to_ask_when_and_where(page, office_contact):
-    page.goto(f"{office_contact.url}/trials/esmart/")
+    page.goto(f"{office_contact.url}/en/trials/esmart/")
     page.emulate_media(media="print")
     assert pdf_page_count(page.pdf(format="A4")) <= 2
     text = page.locator("body").inner_text()
     assert "+31 88 972 72 72" in text
     assert "trials@example.org" in text
-    assert f"Printed from {office_contact.url}/trials/esmart/" in text
+    assert f"Printed from {office_contact.url}/en/trials/esmart/" in text
     today = page.evaluate(
         "new Date().toLocaleDateString('en', {day: 'numeric', month: 'long', year: 'numeric'})"
     )
@@ -58,7 +58,7 @@ def test_esmart_prints_on_two_pages_with_whom_to_ask_when_and_where(page, office
 
 
 def test_printed_text_is_at_least_11_points(page, demo_site):
-    page.goto(f"{demo_site.url}/trials/esmart/")
+    page.goto(f"{demo_site.url}/en/trials/esmart/")
     page.emulate_media(media="print")
     smallest = page.evaluate(
         """() => Math.min(...[...document.querySelectorAll('main *')]

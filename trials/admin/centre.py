@@ -156,7 +156,7 @@ class SiteSettingsAdmin(VersionAdmin):
     def current_logo(self, obj):
         if not obj.has_logo:
             return _("None: the header shows the centre's name.")
-        url = reverse("trials:centre_logo", kwargs={"version": obj.version})
+        url = reverse("centre:logo", kwargs={"version": obj.version})
         return format_html('<img src="{}" alt="{}" height="48">', url, obj.logo_alt)
 
     @admin.display(description=_("current web font"))

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from trialportal.languages import without_language
+
 from ..models import (
     CancerType,
     GlossaryTerm,
@@ -20,8 +22,11 @@ class OldAddressesMixin:
         slugs = obj.old_addresses() if obj.pk else []
         if not slugs:
             return _("None: the address has not changed since the page was first public.")
+        # Without a language, as families printed them: each leads to the visitor's own.
         links = format_html_join(
-            ", ", '<a href="{0}">{0}</a>', ((obj.address_url(slug),) for slug in slugs)
+            ", ",
+            '<a href="{0}">{0}</a>',
+            ((without_language(obj.address_url(slug)),) for slug in slugs),
         )
         return format_html("{} {}", links, _("(these lead to the current address)"))
 

@@ -4,10 +4,13 @@ import json
 from urllib.parse import urlencode
 
 from django import template
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import to_locale
+from django.utils.translation import get_language_from_path, to_locale
+
+from trialportal.languages import in_language, without_language
 
 from ..structured_data import medical_trial
 
@@ -40,6 +43,29 @@ def trial_structured_data(context, trial) -> str:
 def canonical_url(context) -> str:
     """This page's address without what does not change it: the finder keeps only its
     valid, non-default filters (in a fixed order); every list keeps its page number."""
+    return context["request"].build_absolute_uri(canonical_path(context))
+
+
+@register.simple_tag(takes_context=True)
+def language_alternates(context) -> list[dict]:
+    """[{hreflang, href}]: the canonical address of this page in each language, and the
+    address without a language (x-default), which sends each visitor to theirs. Empty
+    outside the language-prefixed pages."""
+    request = context["request"]
+    if get_language_from_path(request.path_info) is None:
+        return []
+    path = canonical_path(context)
+    alternates = [
+        {"hreflang": code, "href": request.build_absolute_uri(in_language(path, code))}
+        for code, _name in settings.LANGUAGES
+    ]
+    alternates.append(
+        {"hreflang": "x-default", "href": request.build_absolute_uri(without_language(path))}
+    )
+    return alternates
+
+
+def canonical_path(context) -> str:
     request = context["request"]
     query = []
     filterset = context.get("filter")
@@ -60,7 +86,7 @@ def canonical_url(context) -> str:
     path = request.path
     if query:
         path += "?" + urlencode(query)
-    return request.build_absolute_uri(path)
+    return path
 
 
 @register.filter
