@@ -26,6 +26,8 @@ PAGES = [
     "/en/follow/check-your-inbox/",
     "/en/follow/confirm/not-a-valid-token/",
 ]
+# The same pages in Dutch.
+PAGES += [path.replace("/en/", "/nl/", 1) for path in PAGES if path.startswith("/en/")]
 
 pytestmark = [
     pytest.mark.django_db,

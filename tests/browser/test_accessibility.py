@@ -36,6 +36,14 @@ PAGES = {
     "check your inbox": "/en/follow/check-your-inbox/",
     "API docs": "/api/v1/docs/",
 }
+# The same pages in Dutch: other words, other lengths, the language switch to English.
+PAGES.update(
+    {
+        f"{name} (Dutch)": path.replace("/en/", "/nl/", 1)
+        for name, path in PAGES.items()
+        if path.startswith("/en/")
+    }
+)
 
 
 def unfold_everything(page):
