@@ -1,0 +1,79 @@
+"""manage.py generate_trials: fictional trials in a registry's shape, for measuring scale."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from trials.models import Publication, Registry, Trial
+
+
+def generate(*args) -> str:
+    out = io.StringIO()
+    call_command("generate_trials", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_generated_trials_have_arms_numbers_types_and_an_address():
+    output = generate("12", "--batch-size", "5")
+
+    assert "Added 12 trials" in output
+    trials = Trial.objects.prefetch_related("arms", "registry_numbers", "cancer_types", "addresses")
+    assert trials.count() == 12
+    for trial in trials:
+        assert 5 <= len(trial.arms.all()) <= 14
+        assert 1 <= len(trial.cancer_types.all()) <= 3
+        registries = {number.registry for number in trial.registry_numbers.all()}
+        assert Registry.NCT in registries
+        assert [address.slug for address in trial.addresses.all()] == [trial.slug]
+        assert len(trial.summary) > 500
+        assert len(trial.eligibility) > 500
+
+
+@pytest.mark.django_db
+def test_generated_trials_pass_the_forms_validation():
+    generate("6")
+
+    for trial in Trial.objects.all():
+        trial.full_clean()
+        for arm in trial.arms.all():
+            arm.full_clean()
+        for number in trial.registry_numbers.all():
+            number.full_clean()
+
+
+@pytest.mark.django_db
+def test_published_generated_trials_show_in_the_finder(client):
+    generate("10")
+
+    published = Trial.objects.published().order_by("short_name")
+    assert published.exists()
+    response = client.get("/trials/", {"sort": "name"})
+    assert published[0].short_name in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_second_run_adds_more_trials_with_their_own_addresses():
+    generate("4")
+    generate("4")
+
+    assert Trial.objects.count() == 8
+    assert Trial.objects.values("slug").distinct().count() == 8
+    assert Trial.objects.filter(publication=Publication.PUBLISHED).exists()
+
+
+@pytest.mark.django_db
+def test_dry_run_adds_nothing():
+    output = generate("50", "--dry-run")
+
+    assert "Would add 50 trials" in output
+    assert not Trial.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("args", [["0"], ["5", "--batch-size", "0"]])
+def test_a_count_below_one_is_refused_with_a_message(args):
+    with pytest.raises(CommandError, match="at least 1"):
+        generate(*args)
+    assert not Trial.objects.exists()
