@@ -182,7 +182,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "connect_timeout": DATABASE_CONNECT_TIMEOUT,
-            "options": f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}",
+            # JIT compiling pays off for long analytical queries; the site's are short, and
+            # at 100,000 trials it spent more time compiling (0.45 s) than running a search.
+            "options": f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000} -c jit=off",
         }
     )
 
@@ -287,6 +289,9 @@ STORAGES = {
 TRIALPORTAL_CENTRE_NAME = os.environ.get("TRIALPORTAL_CENTRE_NAME", "Princess Máxima Center")
 TRIALPORTAL_CENTRE_COUNTRY = os.environ.get("TRIALPORTAL_CENTRE_COUNTRY", "the Netherlands")
 TRIALPORTAL_PAGE_SIZE = env_int("TRIALPORTAL_PAGE_SIZE", 20)
+# How deep lists may be paged (finder, cancer-type pages, API): past it, narrow the list.
+# Deeper pages make the database skip over ever more rows (trials.paging).
+TRIALPORTAL_MAX_RESULTS_PAGED = env_int("TRIALPORTAL_MAX_RESULTS_PAGED", 1000)
 # PostgreSQL's text-search configuration (stemming, stop words) for the finder's search.
 # Changing it needs a migration that rebuilds the search_document trigger (see 0010).
 TRIALPORTAL_SEARCH_CONFIG = os.environ.get("TRIALPORTAL_SEARCH_CONFIG", "english")

@@ -10,10 +10,14 @@ admin ("leukaemia" / "leukemia", "tumour" / "tumor") are tried for every word. A
 number matches too, typed bare, in part, or with its registry's name ("EudraCT
 2016-000133-40", "nct 02813135").
 
-On PostgreSQL, full-text search (stemmed: "relapses" finds "relapsed") adds matches and
-ranks them, over the `search_document` column a trigger keeps up to date, in the text-search
-configuration of settings.TRIALPORTAL_SEARCH_CONFIG. SQLite has no such thing, so there
-every word must appear as typed, or as one of its spelling variants.
+On PostgreSQL, full-text search (stemmed: "relapses" finds "relapsed") matches the long
+texts (titles, summary, who can enter, goal, background) and ranks the results, over the
+`search_document` column a trigger keeps up to date (GIN index), in the text-search
+configuration of settings.TRIALPORTAL_SEARCH_CONFIG; names, drugs, people and registry
+numbers match any part of a word, through trigram indexes (migration 0012). So a search
+reads indexes, not every trial, and stays fast at a registry's 100,000 trials. SQLite has
+no such thing, so there every word must appear as typed, or as one of its spelling
+variants, in any of the texts.
 """
 
 from dataclasses import dataclass, field
@@ -27,8 +31,10 @@ from django.db.models import Case, F, Q, Value, When
 from .models import (
     Arm,
     CancerType,
+    Organisation,
     RegistryNumber,
     SpellingVariant,
+    Trial,
     TrialInvestigator,
     in_cancer_types,
     registry_number_candidates,
@@ -59,6 +65,8 @@ TRIAL_TEXT_FIELDS = (
     "sponsor__name",
     "network__name",
 )
+# With full-text search (PostgreSQL), the fields matched in part besides search_document.
+TRIAL_NAME_FIELDS = ("short_name", "subtitle")
 
 
 def search_config() -> str:
@@ -140,7 +148,10 @@ def search_trials(trials, text: str, *, vocabulary: Vocabulary | None = None):
     words = search_words(text)
     number_match, partial_number_match = _registry_number_conditions(text)
 
-    every_word = reduce(and_, (_word_condition(word, vocabulary) for word in words), Q())
+    full_text = connections[trials.db].vendor == "postgresql"
+    every_word = reduce(
+        and_, (_word_condition(word, vocabulary, full_text=full_text) for word in words), Q()
+    )
     whole_phrase_types = vocabulary.cancer_types_named(vocabulary.variants(text))
     in_named_type = in_cancer_types(whole_phrase_types) if whole_phrase_types else Q(pk__in=[])
     relevance = Case(
@@ -154,36 +165,51 @@ def search_trials(trials, text: str, *, vocabulary: Vocabulary | None = None):
         output_field=models.FloatField(),
     )
     matches = every_word | in_named_type | number_match | partial_number_match
-    if connections[trials.db].vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank
+    if full_text:
+        from django.contrib.postgres.search import SearchRank
 
-        query = reduce(
-            and_,
-            (
-                reduce(
-                    or_,
-                    (
-                        SearchQuery(variant, search_type="plain", config=search_config())
-                        for variant in vocabulary.variants(word)
-                    ),
-                )
-                for word in words
-            ),
-        )
-        return trials.annotate(
-            relevance=relevance + SearchRank(F("search_document"), query) * 10
-        ).filter(matches | Q(search_document=query))
+        query = reduce(and_, (_full_text_query(word, vocabulary) for word in words))
+        relevance = relevance + SearchRank(F("search_document"), query) * 10
     return trials.annotate(relevance=relevance).filter(matches)
 
 
-def _word_condition(word: str, vocabulary: Vocabulary) -> Q:
+def _full_text_query(word: str, vocabulary: Vocabulary):
+    """PostgreSQL's full-text query for `word`: any of its spellings, stemmed."""
+    from django.contrib.postgres.search import SearchQuery
+
+    return reduce(
+        or_,
+        (
+            SearchQuery(variant, search_type="plain", config=search_config())
+            for variant in vocabulary.variants(word)
+        ),
+    )
+
+
+def _word_condition(word: str, vocabulary: Vocabulary, *, full_text: bool = False) -> Q:
     """A trial has `word` (or one of its spellings) somewhere: its own texts, arms,
-    investigators, sponsor or network, cancer types, or registry numbers."""
+    investigators, sponsor or network, cancer types, or registry numbers.
+
+    With `full_text` (PostgreSQL) the trial's long texts match by their words, through
+    search_document, and every part of the condition is a set of trials read from an
+    index (`pk IN (...)`), so none needs a look at every trial's texts."""
     variants = vocabulary.variants(word)
     condition = Q()
+    if full_text:
+        own = Q(search_document=_full_text_query(word, vocabulary))
+        for variant in variants:
+            for name in TRIAL_NAME_FIELDS:
+                own |= Q(**{f"{name}__icontains": variant})
+        condition |= Q(pk__in=Trial.objects.filter(own).values("pk"))
+        organisations = Organisation.objects.filter(
+            reduce(or_, (Q(name__icontains=variant) for variant in variants))
+        ).values("pk")
+        condition |= Q(sponsor__in=organisations) | Q(network__in=organisations)
+    else:
+        for variant in variants:
+            for name in TRIAL_TEXT_FIELDS:
+                condition |= Q(**{f"{name}__icontains": variant})
     for variant in variants:
-        for name in TRIAL_TEXT_FIELDS:
-            condition |= Q(**{f"{name}__icontains": variant})
         arms = Arm.objects.filter(
             Q(name__icontains=variant)
             | Q(intervention__icontains=variant)

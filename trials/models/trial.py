@@ -400,6 +400,37 @@ class Trial(KeepsOldAddresses, models.Model):
             models.Index(fields=["publication", "status"]),
             # "Newest changes first" (feeds, the finder's sort) and the site's freshness.
             models.Index(fields=["updated_at"]),
+            # The finder's counts beside each option, one grouped query per facet, read
+            # from this index alone (no visit to the wide rows) for the published trials.
+            models.Index(
+                fields=[
+                    "status",
+                    "phase",
+                    "disease_setting",
+                    "min_age_months",
+                    "max_age_months",
+                    "id",
+                ],
+                condition=Q(publication=Publication.PUBLISHED),
+                name="trial_published_facets",
+            ),
+            # The finder's and related trials' order (open first, then by name): the first
+            # page is read in order, not sorted from every published trial.
+            models.Index(
+                open_first_rank(),
+                "short_name",
+                "id",
+                condition=Q(publication=Publication.PUBLISHED),
+                name="trial_published_open_first",
+            ),
+            # Cancer-type pages and the name sort list published trials by name; the admin
+            # lists all by name.
+            models.Index(
+                fields=["short_name", "id"],
+                condition=Q(publication=Publication.PUBLISHED),
+                name="trial_published_by_name",
+            ),
+            models.Index(fields=["short_name"], name="trial_by_name"),
         ]
         permissions = [("publish_trial", _("Can publish and withdraw trials"))]
 
