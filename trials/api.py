@@ -26,6 +26,7 @@ from .models import (
     Trial,
     count_trials_by_cancer_type,
 )
+from .paging import CappedPaginator
 from .rich_text import sanitize_html
 
 MAX_PAGE_SIZE = 100
@@ -319,9 +320,20 @@ def list_trials(request, filters: Query[FinderParameters]):
         request.GET or None, queryset=Trial.objects.published(), cancer_types=cancer_types
     )
     trials = filterset.ordered(filterset.qs.with_listing_relations())
-    count = trials.count()
-    pages = max(1, -(-count // page_size))
+    paginator = CappedPaginator(trials, page_size)
+    count, pages = paginator.count, paginator.num_pages
+    messages = [str(message) for message in filterset.messages]
+    if paginator.is_capped:
+        messages.append(
+            _(
+                "Only the first %(results)d results can be paged through (%(pages)d pages "
+                "of %(size)d); narrow the filters to reach the others."
+            )
+            % {"results": settings.TRIALPORTAL_MAX_RESULTS_PAGED, "pages": pages, "size": page_size}
+        )
     if number > pages:
+        if number <= paginator.all_pages:
+            raise BadRequest(messages[-1], status=404)
         raise BadRequest(
             _("There is no page %(page)d; the last page is %(last)d.")
             % {"page": number, "last": pages},
@@ -342,7 +354,7 @@ def list_trials(request, filters: Query[FinderParameters]):
         "page_size": page_size,
         "next": link(number + 1) if number < pages else None,
         "previous": link(number - 1) if number > 1 else None,
-        "messages": [str(message) for message in filterset.messages],
+        "messages": messages,
         "results": [trial_summary(request, trial) for trial in rows],
     }
 

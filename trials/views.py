@@ -1,14 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Page, Paginator
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -24,6 +22,7 @@ from .models import (
 )
 from .models.trial import detail_prefetches
 from .moderation import snapshot_of
+from .paging import paginate
 
 # Sent by static/js/finder.js: answer with just the finder fragment, not the whole page.
 PARTIAL_HEADER = "X-Finder-Partial"
@@ -40,31 +39,6 @@ def home(request):
         "trial_count": trials.count(),
     }
     return render(request, "trials/home.html", context)
-
-
-def paginate(request, queryset, per_page: int) -> tuple[Page, str]:
-    """The requested page, or the nearest real one with a note saying so: a mistyped or
-    stale page number should never cost a family their results."""
-    paginator = Paginator(queryset, per_page)
-    requested = request.GET.get("page", "1").strip() or "1"
-    notice = ""
-    try:
-        number = int(requested)
-    except ValueError:
-        number = 1
-        notice = _("“%(page)s” is not a page number, so here is the first page.") % {
-            "page": requested[:20]
-        }
-    if number < 1:
-        notice = _("Pages start at 1, so here is the first page.")
-        number = 1
-    elif number > paginator.num_pages:
-        notice = _("There is no page %(page)s; here is page %(last)d, the last one.") % {
-            "page": requested[:20],
-            "last": paginator.num_pages,
-        }
-        number = paginator.num_pages
-    return paginator.page(number), notice
 
 
 def trial_list(request):
