@@ -159,6 +159,8 @@ class TrialAdmin(OldAddressesMixin, ModeratedVersionAdmin):
         "drugs, investigators, sponsors and registry numbers."
     )
     list_per_page = 50
+    # "50 results (100,000 total)" would count every trial again on every page.
+    show_full_result_count = False
     actions = ["publish_trials", "withdraw_trials", "mark_trials_reviewed"]
 
     short_text_fields = {"official_title": 2, "summary": 4}
