@@ -133,7 +133,6 @@ def pages() -> list[Page]:
     from django.db.models import Count
 
     from trials.models import Trial
-
     from trials.paging import max_pages
 
     published = Trial.objects.published().count()
