@@ -17,9 +17,7 @@ def many_trials(db, settings):
     settings.TRIALPORTAL_PAGE_SIZE = 4
     settings.TRIALPORTAL_MAX_RESULTS_PAGED = 6
     solid = CancerTypeFactory(name="Solid tumors", slug="solid-tumors")
-    return [
-        TrialFactory(short_name=f"T-{number}", cancer_types=[solid]) for number in range(9)
-    ]
+    return [TrialFactory(short_name=f"T-{number}", cancer_types=[solid]) for number in range(9)]
 
 
 def names(response) -> list[str]:
