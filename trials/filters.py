@@ -175,7 +175,6 @@ class TrialFilter(django_filters.FilterSet):
         self.cancer_types = cancer_types
         self.cancer_types_by_slug = {cancer_type.slug: cancer_type for cancer_type in cancer_types}
         self.ignored_values: list[str] = []
-        self._text_matches: dict[str, list[int]] = {}
         super().__init__(self._without_unknown_choices(data), *args, **kwargs)
         self.filters["cancer_type"].extra["choices"] = [
             (cancer_type.slug, cancer_type.name) for cancer_type in cancer_types
@@ -245,13 +244,11 @@ class TrialFilter(django_filters.FilterSet):
     # Filter methods --------------------------------------------------------------------
 
     def filter_text(self, queryset, name, value):
-        # The text search is the costly part of every count query: run it once, then
-        # let the counts and the page reuse the matching ids.
-        if value not in self._text_matches:
-            self._text_matches[value] = list(
-                self.queryset.search(value, vocabulary=self.vocabulary).values_list("pk", flat=True)
-            )
-        return queryset.filter(pk__in=self._text_matches[value])
+        # The matching trials as a subquery, not a list of ids read into Python: at a
+        # registry's size a broad word matches tens of thousands of trials, and a list
+        # that long in every count query cost more than the search itself.
+        matching = self.queryset.search(value, vocabulary=self.vocabulary)
+        return queryset.filter(pk__in=matching.values("pk"))
 
     def filter_open(self, queryset, name, value):
         return queryset.open_for_inclusion() if value == YES else queryset
