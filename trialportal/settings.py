@@ -292,6 +292,9 @@ TRIALPORTAL_PAGE_SIZE = env_int("TRIALPORTAL_PAGE_SIZE", 20)
 # How deep lists may be paged (finder, cancer-type pages, API): past it, narrow the list.
 # Deeper pages make the database skip over ever more rows (trials.paging).
 TRIALPORTAL_MAX_RESULTS_PAGED = env_int("TRIALPORTAL_MAX_RESULTS_PAGED", 1000)
+# Totals are counted exactly up to this many trials; above it (a registry, not a centre)
+# PostgreSQL's estimate is shown as "about" (trials.paging).
+TRIALPORTAL_EXACT_COUNTS_UP_TO = env_int("TRIALPORTAL_EXACT_COUNTS_UP_TO", 10_000)
 # PostgreSQL's text-search configuration (stemming, stop words) for the finder's search.
 # Changing it needs a migration that rebuilds the search_document trigger (see 0010).
 TRIALPORTAL_SEARCH_CONFIG = os.environ.get("TRIALPORTAL_SEARCH_CONFIG", "english")

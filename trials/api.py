@@ -126,6 +126,11 @@ class TrialDetailOut(TrialSummaryOut):
 
 class TrialPageOut(Schema):
     count: int = Field(description="Trials matching the filters, on all pages.")
+    count_is_estimate: bool = Field(
+        False,
+        description="The count is an estimate (rounded): set above 10,000 matching trials, "
+        "where counting them all on every request would cost more than it tells.",
+    )
     page: int
     pages: int
     page_size: int
@@ -349,6 +354,7 @@ def list_trials(request, filters: Query[FinderParameters]):
 
     return {
         "count": count,
+        "count_is_estimate": paginator.is_estimate,
         "page": number,
         "pages": pages,
         "page_size": page_size,

@@ -4,14 +4,43 @@ Paging is capped at settings.TRIALPORTAL_MAX_RESULTS_PAGED results deep: page 4,
 registry's 90,000 trials would make the database count past (OFFSET) 90,000 rows for every
 request. Nobody reads that far; past the cap the visitor is told to narrow the list, and
 keeps their filters.
+
+The total is exact up to settings.TRIALPORTAL_EXACT_COUNTS_UP_TO (10,000, far more than a
+centre has): counting stops one past it, so its cost is bounded. Above it, on PostgreSQL,
+the total is the query planner's estimate, rounded, and shown as "about" (`is_estimate`).
 """
 
+import json
 import math
 from functools import cached_property
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.utils.translation import gettext as _
+
+
+def count_or_estimate(queryset) -> tuple[int, bool]:
+    """How many rows `queryset` has, and whether that is an estimate. Exact up to
+    TRIALPORTAL_EXACT_COUNTS_UP_TO (one query that stops counting one past it); above
+    it, on PostgreSQL, the planner's estimate (a second query, EXPLAIN, which reads no
+    rows), rounded to two significant figures and never below the exact limit."""
+    limit = settings.TRIALPORTAL_EXACT_COUNTS_UP_TO
+    rows = queryset.order_by().values("pk")
+    counted = rows[: limit + 1].count()
+    if counted <= limit or connections[queryset.db].vendor != "postgresql":
+        return (counted if counted <= limit else queryset.count()), False
+    plan = json.loads(rows.explain(format="json"))
+    estimate = int(plan[0]["Plan"]["Plan Rows"])
+    return max(round_for_people(estimate), limit + 1), True
+
+
+def round_for_people(number: int) -> int:
+    """Two significant figures: 90,163 -> 90,000; 13,722 -> 14,000."""
+    if number < 100:
+        return number
+    scale = 10 ** (len(str(number)) - 2)
+    return round(number / scale) * scale
 
 
 def max_pages(per_page: int) -> int:
@@ -20,7 +49,20 @@ def max_pages(per_page: int) -> int:
 
 
 class CappedPaginator(Paginator):
-    """A paginator whose pages stop at max_pages(per_page); `count` is still the total."""
+    """A paginator whose pages stop at max_pages(per_page); `count` is still the total,
+    estimated above TRIALPORTAL_EXACT_COUNTS_UP_TO (then `is_estimate`)."""
+
+    @cached_property
+    def _count(self) -> tuple[int, bool]:
+        return count_or_estimate(self.object_list)
+
+    @cached_property
+    def count(self) -> int:
+        return self._count[0]
+
+    @property
+    def is_estimate(self) -> bool:
+        return self._count[1]
 
     @cached_property
     def num_pages(self) -> int:
