@@ -13,6 +13,7 @@ from trials.paging import count_or_estimate, round_for_people
 from .factories import CancerTypeFactory, TrialFactory
 
 LIST_URL = reverse("trials:list")
+SOLID_TUMORS_URL = reverse("trials:cancer_type", kwargs={"slug": "solid-tumors"})
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="estimates come from PostgreSQL's planner"
 )
@@ -31,7 +32,7 @@ def test_counts_up_to_the_limit_are_exact(client, settings, five_trials):
 
     assert "5 trials found" in response.text
     assert "About" not in response.text
-    assert client.get("/cancer-types/solid-tumors/").context["page_obj"].paginator.count == 5
+    assert client.get(SOLID_TUMORS_URL).context["page_obj"].paginator.count == 5
     api = client.get("/api/v1/trials/").json()
     assert (api["count"], api["count_is_estimate"]) == (5, False)
 
@@ -59,7 +60,7 @@ def test_above_the_limit_the_total_is_about_an_estimate(client, settings, five_t
     assert "Show about" in response.text
     api = client.get("/api/v1/trials/").json()
     assert api["count_is_estimate"] is True
-    assert client.get("/cancer-types/solid-tumors/").context["page_obj"].paginator.is_estimate
+    assert client.get(SOLID_TUMORS_URL).context["page_obj"].paginator.is_estimate
 
 
 @pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite has no estimates")

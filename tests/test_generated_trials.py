@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from trials.models import Publication, Registry, Trial
 
@@ -49,7 +50,7 @@ def test_published_generated_trials_show_in_the_finder(client):
 
     published = Trial.objects.published().order_by("short_name")
     assert published.exists()
-    response = client.get("/trials/", {"sort": "name"})
+    response = client.get(reverse("trials:list"), {"sort": "name"})
     assert published[0].short_name in response.content.decode()
 
 

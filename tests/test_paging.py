@@ -8,6 +8,7 @@ from django.urls import reverse
 from .factories import CancerTypeFactory, TrialFactory
 
 LIST_URL = reverse("trials:list")
+SOLID_TUMORS_URL = reverse("trials:cancer_type", kwargs={"slug": "solid-tumors"})
 
 
 @pytest.fixture
@@ -72,7 +73,7 @@ def test_the_pager_leaves_out_the_middle_of_many_pages(client, db, settings):
 
 
 def test_the_cancer_type_page_is_capped_the_same_way(client, many_trials):
-    response = client.get("/cancer-types/solid-tumors/", {"page": "3"})
+    response = client.get(SOLID_TUMORS_URL, {"page": "3"})
 
     assert response.context["page_obj"].number == 2
     assert "Only the first 2 pages can be shown" in response.text
