@@ -7,14 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils.html import strip_tags
 
-from trials.demo import (
-    CTGOV_DIR,
-    cancer_type_slugs_from_conditions,
-    disease_setting_from_text,
-    parse_ctgov_age,
-    parse_ctgov_date,
-    phase_from_ctgov,
-)
+from trials.demo import CTGOV_DIR
 from trials.demo.content import ESMART_NCT_ID, FICTIONAL_TRIALS, REAL_TRIALS
 from trials.models import (
     Approval,
@@ -23,6 +16,7 @@ from trials.models import (
     CancerType,
     DiseaseSetting,
     Investigator,
+    InvestigatorRole,
     Organisation,
     Phase,
     Publication,
@@ -304,7 +298,12 @@ def test_real_trial_carries_its_nct_number_and_an_unknown_status(demo, nct_id):
     assert trial.background.endswith(f"Source: ClinicalTrials.gov record {nct_id}.</p>")
     assert nct_id in trial.eligibility
     assert not trial.arms.exists()
-    assert not trial.investigator_roles.exists()
+    # Only the registry's overall official, as the importer names them.
+    official = json.loads((CTGOV_DIR / f"{nct_id}.json").read_text())["protocolSection"][
+        "contactsLocationsModule"
+    ]["overallOfficials"][0]
+    [role] = trial.investigator_roles.select_related("investigator")
+    assert (role.role, role.investigator.name) == (InvestigatorRole.STUDY_LEADER, official["name"])
     assert trial.last_reviewed is None
     assert trial.cancer_types.count() == 1
 
@@ -361,57 +360,6 @@ def test_real_trial_keeps_only_well_formed_european_numbers(demo):
     # NCT04322318's secondary IDs are American (NCI, COG, NIH): only its NCT number is kept.
     wilms = Trial.objects.get(registry_numbers__value="NCT04322318")
     assert list(wilms.registry_numbers.values_list("registry", flat=True)) == [Registry.NCT]
-
-
-# Reading registry values
-
-
-@pytest.mark.parametrize(
-    ("text", "months"),
-    [
-        ("6 Months", 6),
-        ("21 Years", 252),
-        ("1 Year", 12),
-        ("29 Days", 1),
-        ("2 Weeks", 0),
-        ("N/A", None),
-        (None, None),
-    ],
-)
-def test_parse_ctgov_age(text, months):
-    assert parse_ctgov_age(text) == months
-
-
-def test_parse_ctgov_date_reads_a_month_as_its_first_day():
-    assert parse_ctgov_date("2015-09") == datetime.date(2015, 9, 1)
-    assert parse_ctgov_date("2018-04-05") == datetime.date(2018, 4, 5)
-    assert parse_ctgov_date(None) is None
-
-
-@pytest.mark.parametrize(
-    ("phases", "phase"),
-    [
-        (["PHASE1", "PHASE2"], Phase.PHASE_1_2),
-        (["PHASE2", "PHASE3"], Phase.PHASE_2_3),
-        (["EARLY_PHASE1"], Phase.EARLY_PHASE_1),
-        (["PHASE3"], Phase.PHASE_3),
-        (["NA"], Phase.NOT_APPLICABLE),
-    ],
-)
-def test_phase_from_ctgov(phases, phase):
-    assert phase_from_ctgov(phases) == phase
-
-
-def test_disease_setting_is_other_unless_the_text_says_so():
-    assert disease_setting_from_text("Pediatric Cancer") == DiseaseSetting.OTHER
-    assert disease_setting_from_text("Relapsed or Refractory Osteosarcoma") == (
-        DiseaseSetting.RELAPSED_REFRACTORY
-    )
-
-
-def test_conditions_without_a_known_cancer_type_get_none():
-    assert cancer_type_slugs_from_conditions(["Pediatric Cancer"]) == []
-    assert cancer_type_slugs_from_conditions(["Recurrent Kidney Wilms Tumor"]) == ["wilms-tumor"]
 
 
 @pytest.mark.parametrize("nct_id", REAL_NCT_IDS)

@@ -300,6 +300,9 @@ TRIALPORTAL_EXACT_COUNTS_UP_TO = env_int("TRIALPORTAL_EXACT_COUNTS_UP_TO", 10_00
 TRIALPORTAL_SEARCH_CONFIG = os.environ.get("TRIALPORTAL_SEARCH_CONFIG", "english")
 # How often staff must re-check a trial page against the protocol.
 TRIALPORTAL_REVIEW_INTERVAL_MONTHS = env_int("TRIALPORTAL_REVIEW_INTERVAL_MONTHS", 6)
+# Whether the site may fetch records from ClinicalTrials.gov (the admin's import by NCT
+# number, import_ctgov --fetch, sync_registries). Off: staff upload the JSON files.
+TRIALPORTAL_REGISTRY_FETCH = env_bool("TRIALPORTAL_REGISTRY_FETCH", False)
 
 # Browser security --------------------------------------------------------------------
 

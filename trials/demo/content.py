@@ -188,21 +188,32 @@ CANCER_TYPE_GROUPS = [
     },
 ]
 
-# A registry record's conditions -> cancer type slugs. A condition may match several patterns;
-# a record whose conditions match none gets no cancer type (nothing is guessed).
-CONDITION_PATTERNS = [
-    (r"\bwilms\b|nephroblastoma", "wilms-tumor"),
-    (r"acute myeloid leuka?emia|\bAML\b", "acute-myeloid-leukemia"),
-    (r"acute lymphoblastic leuka?emia|\bALL\b", "acute-lymphoblastic-leukemia"),
-    (r"lymphoma", "lymphoma"),
-    (r"osteosarcoma", "osteosarcoma"),
-    (r"\bewing", "ewing-sarcoma"),
-    (r"retinoblastoma", "retinoblastoma"),
-    (r"neuroblastoma", "neuroblastoma"),
-    (r"rhabdomyosarcoma", "rhabdomyosarcoma"),
-    (r"medulloblastoma", "medulloblastoma"),
-    (r"high[- ]grade glioma|\bDIPG\b|diffuse intrinsic pontine", "high-grade-glioma-dipg"),
-    (r"low[- ]grade glioma", "low-grade-glioma"),
+# How the registry's condition texts and MeSH terms map to the demo's cancer types (staff
+# keep these in the admin: "Condition mappings"). A term matches a condition that is it or
+# contains it as whole words, ignoring case; a condition matching none gets no cancer type
+# (nothing is guessed) and is named in the import's report.
+CONDITION_MAPPINGS = [
+    ("Wilms", "wilms-tumor"),
+    ("nephroblastoma", "wilms-tumor"),
+    ("acute myeloid leukemia", "acute-myeloid-leukemia"),
+    ("acute myeloid leukaemia", "acute-myeloid-leukemia"),
+    ("AML", "acute-myeloid-leukemia"),
+    ("acute lymphoblastic leukemia", "acute-lymphoblastic-leukemia"),
+    ("acute lymphoblastic leukaemia", "acute-lymphoblastic-leukemia"),
+    ("lymphoma", "lymphoma"),
+    ("lymphomas", "lymphoma"),
+    ("osteosarcoma", "osteosarcoma"),
+    ("Ewing", "ewing-sarcoma"),
+    ("retinoblastoma", "retinoblastoma"),
+    ("neuroblastoma", "neuroblastoma"),
+    ("rhabdomyosarcoma", "rhabdomyosarcoma"),
+    ("medulloblastoma", "medulloblastoma"),
+    ("high-grade glioma", "high-grade-glioma-dipg"),
+    ("high grade glioma", "high-grade-glioma-dipg"),
+    ("DIPG", "high-grade-glioma-dipg"),
+    ("diffuse intrinsic pontine glioma", "high-grade-glioma-dipg"),
+    ("low-grade glioma", "low-grade-glioma"),
+    ("low grade glioma", "low-grade-glioma"),
 ]
 
 # ---------------------------------------------------------------------------------------------

@@ -148,6 +148,14 @@ class DiseaseSetting(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class DatePrecision(models.TextChoices):
+    """How much of a date the registry gave: "2018-04" is a month, not April 1st."""
+
+    DAY = "day", _("day")
+    MONTH = "month", _("month only")
+    YEAR = "year", _("year only")
+
+
 class ArmStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     OPEN = "open", _("Open for inclusion")
@@ -159,6 +167,8 @@ class InvestigatorRole(models.TextChoices):
     CO_INVESTIGATOR = "co_investigator", _("Co-investigator")
     STUDY_COORDINATOR = "coordinator", _("Study coordinator")
     RESEARCH_NURSE = "research_nurse", _("Research nurse")
+    # The registry's overall officials (study chair, principal investigator, director).
+    STUDY_LEADER = "study_leader", _("Study leader")
 
 
 class ApprovalKind(models.TextChoices):

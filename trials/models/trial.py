@@ -41,6 +41,7 @@ from .choices import (
     STATUS_REGISTRY_TERMS,
     UNDER_REVIEW,
     ArmStatus,
+    DatePrecision,
     DiseaseSetting,
     InvestigatorRole,
     Phase,
@@ -149,7 +150,11 @@ class TrialQuerySet(models.QuerySet):
 
     def with_detail_relations(self):
         """Everything the trial page shows, fetched up front: one query per relation."""
-        return self.select_related("sponsor", "network").prefetch_related(*detail_prefetches())
+        return (
+            self.select_related("sponsor", "network", "registry_record")
+            .defer("registry_record__data")
+            .prefetch_related(*detail_prefetches())
+        )
 
     def for_detail(self):
         return self.published().with_detail_relations()
@@ -297,7 +302,17 @@ class Trial(KeepsOldAddresses, models.Model):
         help_text=_("Of the maximum number, how many are expected to take part here."),
     )
     start_date = models.DateField(_("start date"), null=True, blank=True)
+    start_date_precision = models.CharField(
+        _("start date known to the"),
+        max_length=10,
+        choices=DatePrecision,
+        default=DatePrecision.DAY,
+        help_text=_("A registry may give only a month: it is shown as 'April 2018'."),
+    )
     end_date = models.DateField(_("end date"), null=True, blank=True)
+    end_date_precision = models.CharField(
+        _("end date known to the"), max_length=10, choices=DatePrecision, default=DatePrecision.DAY
+    )
     status = models.CharField(
         _("recruitment status"), max_length=30, choices=Status, default=Status.NOT_YET_RECRUITING
     )
