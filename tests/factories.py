@@ -194,3 +194,48 @@ class ChangeRequestFactory(factory.django.DjangoModelFactory):
     trial = factory.SubFactory(TrialFactory)
     revision = factory.SubFactory(RevisionFactory)
     state = models.ChangeState.WAITING
+
+
+class ConditionMappingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ConditionMapping
+
+    term = factory.Sequence(lambda n: f"Condition {n}")
+    cancer_type = factory.SubFactory(CancerTypeFactory)
+
+
+class RegistryRecordFactory(factory.django.DjangoModelFactory):
+    """The registry record a trial was last compared with (trials.registries)."""
+
+    class Meta:
+        model = models.RegistryRecord
+
+    trial = factory.SubFactory(TrialFactory)
+    identifier = factory.Sequence(lambda n: f"NCT{n:08d}")
+    data = factory.LazyAttribute(
+        lambda o: {
+            "protocolSection": {
+                "identificationModule": {"nctId": o.identifier, "briefTitle": "A trial"},
+                "statusModule": {"lastUpdatePostDateStruct": {"date": "2026-08-24"}},
+            }
+        }
+    )
+    received_at = factory.LazyFunction(timezone.now)
+    received_how = models.ReceivedHow.FILE
+    last_update_posted = datetime.date(2026, 8, 24)
+
+
+class PendingRegistryChangeFactory(factory.django.DjangoModelFactory):
+    """A status the registry has and our page does not."""
+
+    class Meta:
+        model = models.PendingRegistryChange
+
+    trial = factory.SubFactory(TrialFactory, status=models.Status.RECRUITING)
+    kind = models.RegistryChangeKind.FIELD
+    key = "status"
+    label = "status"
+    ours = "Recruiting"
+    theirs = "Completed"
+    value = "completed"
+    since = factory.LazyFunction(timezone.now)

@@ -439,8 +439,9 @@ def test_changelist_search_finds_a_trial_by_name_or_title(staff_client, term):
 # that was a second count on every page.
 CHANGELIST_QUERIES = 5
 # ... plus, per filter, the cancer-type choices again and the facet counts (status, phase,
-# cancer type, publication, changes awaiting approval, review).
-CHANGELIST_WITH_FACETS_QUERIES = 17
+# cancer type, publication, changes awaiting approval, review, and the registry filter's
+# two: out of step, open here but closed in the registry).
+CHANGELIST_WITH_FACETS_QUERIES = 19
 # ... plus the search's vocabulary (cancer types by all their names, spelling variants):
 # the admin searches with the public site's search.
 CHANGELIST_SEARCH_QUERIES = CHANGELIST_QUERIES + 2

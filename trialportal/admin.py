@@ -43,7 +43,8 @@ class TrialportalAdminSite(admin.AdminSite):
 
     def index(self, request, extra_context=None):
         """The index leads with changes awaiting approval (all of them for Publishers,
-        their own for Editors), then the trials whose review is overdue or due soon."""
+        their own for Editors), then the trials whose review is overdue or due soon, then
+        those out of step with their registry record."""
         from trials.models import ChangeRequest, Trial
         from trials.moderation import can_publish
 
@@ -58,4 +59,5 @@ class TrialportalAdminSite(admin.AdminSite):
                 "can_publish": can_publish(request.user),
             }
             extra_context["review_panel"] = Trial.objects.review_panel(user=request.user)
+            extra_context["registry_panel"] = {"trials": Trial.objects.registry_panel()}
         return super().index(request, extra_context)

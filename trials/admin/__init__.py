@@ -1,3 +1,3 @@
 """Staff admin, one module per concern; importing registers every ModelAdmin."""
 
-from . import centre, content, trial  # noqa: F401
+from . import centre, content, registry, trial  # noqa: F401

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..history import working_version_token
-from ..models import RegistryNumber, Trial
+from ..models import DatePrecision, RegistryNumber, Trial
 from .conflicts import Conflict, find_conflict
 
 
@@ -73,6 +73,9 @@ class VersionTokenField(forms.CharField):
         return False
 
 
+DATE_PRECISION_FIELDS = ("start_date_precision", "end_date_precision")
+
+
 class TrialAdminForm(forms.ModelForm):
     """Refuses to overwrite a save someone else made while this form was open, and
     merges their changes into it (see conflicts.py) so that saving again keeps both."""
@@ -87,6 +90,16 @@ class TrialAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["loaded_version"] = working_version_token(self.instance)
+        for name in DATE_PRECISION_FIELDS:
+            if name in self.fields:
+                # A form that leaves it out (a script's post) means a full date.
+                self.fields[name].required = False
+
+    def clean_start_date_precision(self):
+        return self.cleaned_data.get("start_date_precision") or DatePrecision.DAY
+
+    def clean_end_date_precision(self):
+        return self.cleaned_data.get("end_date_precision") or DatePrecision.DAY
 
     def clean(self):
         cleaned_data = super().clean()

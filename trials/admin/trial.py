@@ -20,6 +20,7 @@ from .filters import CancerTypeListFilter, ChangesFilter, ReviewDueFilter
 from .forms import TrialAdminForm
 from .inlines import ApprovalInline, ArmInline, RegistryNumberInline, TrialInvestigatorInline
 from .moderation import WAIT_BUTTON, ModeratedVersionAdmin
+from .registry import RegistryFilter, RegistryWatchMixin
 
 # What a bulk action says it did, by action.
 DONE = {
@@ -45,7 +46,7 @@ REVIEW_WAITS = ngettext_lazy(
 
 
 @admin.register(Trial)
-class TrialAdmin(OldAddressesMixin, ModeratedVersionAdmin):
+class TrialAdmin(RegistryWatchMixin, OldAddressesMixin, ModeratedVersionAdmin):
     form = TrialAdminForm
     # In the order of the public trial page.
     fieldsets = [
@@ -153,6 +154,7 @@ class TrialAdmin(OldAddressesMixin, ModeratedVersionAdmin):
         "publication",
         ChangesFilter,
         ReviewDueFilter,
+        RegistryFilter,
     ]
     list_select_related = ["last_reviewed_by"]
     search_help_text = _(
@@ -239,6 +241,7 @@ class TrialAdmin(OldAddressesMixin, ModeratedVersionAdmin):
             and original.is_public
             and not self.has_publish_permission(request),
             "wait_button": WAIT_BUTTON,
+            **self.registry_context(original),
         }
         return super().changeform_view(request, object_id, form_url, extra_context)
 

@@ -52,6 +52,7 @@ from .choices import (
 from .fields import age_limit, staff_member
 from .moderation import ChangeRequest
 from .people import Organisation, TrialInvestigator
+from .registry_watch import PendingRegistryChange, RegistryChangeKind
 from .site import Contact, SiteSettings, phone_validator
 
 # Left out of every stored version: the search document is derived (PostgreSQL keeps it up
@@ -97,6 +98,18 @@ def open_first_rank() -> Case:
 
 
 audit_log = logging.getLogger("trialportal.audit")
+
+
+def registry_closes_it():
+    """Pending status changes of the trial (OuterRef) to a status not open for inclusion."""
+    still_open = Q()
+    for status in OPEN_STATUSES:
+        still_open |= Q(value=status.value)
+    return (
+        PendingRegistryChange.objects.pending()
+        .filter(trial=OuterRef("pk"), kind=RegistryChangeKind.FIELD, key="status")
+        .exclude(still_open)
+    )
 
 
 class TrialQuerySet(models.QuerySet):
@@ -215,6 +228,47 @@ class TrialQuerySet(models.QuerySet):
             open_change_state=Subquery(open_change.values("state")[:1]),
             open_change_submitted_at=Subquery(open_change.values("submitted_at")[:1]),
             open_change_submitted_by=Subquery(open_change.values("submitted_by__username")[:1]),
+        )
+
+    def out_of_step_with_registry(self):
+        """Trials with registry changes staff have not accepted or dismissed yet."""
+        pending = PendingRegistryChange.objects.pending().filter(trial=OuterRef("pk"))
+        return self.filter(Exists(pending))
+
+    def closed_in_registry_open_here(self):
+        """Our page says open for inclusion; a pending registry change says it is not."""
+        return self.open_for_inclusion().filter(Exists(registry_closes_it()))
+
+    def registry_panel(self) -> list:
+        """What the admin index shows: trials out of step with their registry, those the
+        registry says are closed while our page says open first, then the longest waiting;
+        each with its pending changes (`pending_registry_changes`). Two queries."""
+        return list(
+            self.out_of_step_with_registry()
+            .annotate(
+                registry_closes=Case(
+                    When(
+                        Q(status__in=OPEN_STATUSES) & Exists(registry_closes_it()),
+                        then=Value(True),
+                    ),
+                    default=Value(False),
+                    output_field=models.BooleanField(),
+                ),
+                registry_since=Subquery(
+                    PendingRegistryChange.objects.pending()
+                    .filter(trial=OuterRef("pk"))
+                    .order_by("since")
+                    .values("since")[:1]
+                ),
+            )
+            .prefetch_related(
+                Prefetch(
+                    "registry_changes",
+                    queryset=PendingRegistryChange.objects.pending().order_by("since", "pk"),
+                    to_attr="pending_registry_changes",
+                )
+            )
+            .order_by("-registry_closes", "registry_since", "short_name")
         )
 
     def facet_counts(self, field: str) -> dict[str, int]:

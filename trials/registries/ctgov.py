@@ -53,7 +53,7 @@ AGE_UNIT_DAYS = {"day": 1, "week": 7, "hour": 1 / 24, "minute": 1 / 1440}
 AGE_PATTERN = re.compile(r"^\s*(\d+)\s*(year|month|week|day|hour|minute)s?\s*$", re.IGNORECASE)
 
 # The backslash escapes of the registry's Markdown text: "\[GO\]", "\< 18 years".
-MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>=|~])")
+MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>=|~^])")
 INTERVENTION_TYPE_PREFIX = re.compile(r"^[A-Za-z ]+:\s*")
 
 SHORT_NAME_MAX = 60
