@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import ConditionMapping, RegistryRecord
 from ..registries.sync import ChangeDecided, accept_change, dismiss_change
+from .imports import ImportCtgovMixin
 
 
 class RegistryFilter(admin.SimpleListFilter):
@@ -31,11 +32,17 @@ class RegistryFilter(admin.SimpleListFilter):
         return queryset
 
 
-class RegistryWatchMixin:
-    """For the trial admin: the registry's side of the change form, and its routes."""
+class RegistryWatchMixin(ImportCtgovMixin):
+    """For the trial admin: the registry's side of the change form, the import page, and
+    their routes."""
 
     def get_urls(self):
         return [
+            path(
+                "import-ctgov/",
+                self.admin_site.admin_view(self.import_ctgov_view),
+                name=self.url_name("import_ctgov"),
+            ),
             path(
                 "<path:object_id>/registry-changes/",
                 self.admin_site.admin_view(self.registry_change_view),

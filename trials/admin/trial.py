@@ -135,6 +135,8 @@ class TrialAdmin(RegistryWatchMixin, OldAddressesMixin, ModeratedVersionAdmin):
     inlines = [TrialInvestigatorInline, ArmInline, ApprovalInline, RegistryNumberInline]
     save_on_top = True
     change_form_template = "admin/trials/trial/change_form.html"
+    # Reversion's (with "Recover deleted trials"), plus "Import from ClinicalTrials.gov".
+    change_list_template = "admin/trials/trial/change_list.html"
     object_history_template = "admin/trials/trial/object_history.html"
 
     list_display = [
