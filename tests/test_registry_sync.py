@@ -281,3 +281,18 @@ def test_sync_registries_needs_the_setting(db, settings):
     settings.TRIALPORTAL_REGISTRY_FETCH = False
     with pytest.raises(CommandError, match="TRIALPORTAL_REGISTRY_FETCH=1"):
         call_command("sync_registries")
+
+
+def test_a_newer_registry_date_reaches_the_public_page_at_once(live_trial, client):
+    url = live_trial.get_absolute_url()
+    first = client.get(url)
+    assert "August 24, 2026" in first.text
+    data = record()
+    data["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"]["date"] = "2026-10-01"
+
+    outcome = import_study(data=data, source="again")
+
+    assert outcome.action == "updated" and outcome.changes == []
+    again = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 200
+    assert "October 1, 2026" in again.text

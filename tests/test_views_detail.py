@@ -2,13 +2,14 @@ import datetime
 
 import pytest
 
-from trials.models import ArmStatus, InvestigatorRole, Registry, Status
+from trials.models import ArmStatus, DatePrecision, InvestigatorRole, Registry, Status
 
 from .factories import (
     ApprovalFactory,
     ArmFactory,
     OrganisationFactory,
     RegistryNumberFactory,
+    RegistryRecordFactory,
     TrialFactory,
     TrialInvestigatorFactory,
 )
@@ -123,6 +124,36 @@ def test_registry_numbers_link_to_the_registry(client, esmart_like):
     ) in text
 
 
+def test_an_imported_trial_shows_when_its_registry_record_was_last_updated(client, esmart_like):
+    RegistryRecordFactory(trial=esmart_like, last_update_posted=datetime.date(2026, 7, 10))
+
+    text = client.get(esmart_like.get_absolute_url()).text
+
+    assert "Last reviewed:</strong>" in text
+    assert (
+        '<strong>Registry record last updated:</strong> <time datetime="2026-07-10">July 10, 2026'
+    ) in text
+
+
+def test_a_trial_typed_by_hand_claims_no_registry_date(client, esmart_like):
+    assert "Registry record last updated" not in client.get(esmart_like.get_absolute_url()).text
+
+
+def test_a_date_known_to_the_month_is_shown_as_a_month(client):
+    trial = TrialFactory(
+        start_date=datetime.date(2015, 9, 1),
+        start_date_precision=DatePrecision.MONTH,
+        end_date=datetime.date(2031, 1, 1),
+        end_date_precision=DatePrecision.YEAR,
+    )
+
+    text = client.get(trial.get_absolute_url()).text
+
+    assert '<time datetime="2015-09">September 2015</time>' in text
+    assert '<time datetime="2031">2031</time>' in text
+    assert "September 1, 2015" not in text
+
+
 def test_draft_trial_is_not_public(client):
     draft = TrialFactory(slug="secret", publication="draft")
     response = client.get(draft.get_absolute_url())
@@ -156,7 +187,9 @@ def test_trial_page_runs_a_fixed_number_of_queries(
         ApprovalFactory(trial=esmart_like)
     # The trial, its cancer types, arms, approvals, registry numbers, investigator roles,
     # related trials, the glossary, the centre's settings (contact, look), and one for the
-    # page's ETag and Last-Modified (trials.freshness).
+    # page's ETag and Last-Modified (trials.freshness). Its registry record comes with the
+    # trial (joined, without its raw JSON).
+    RegistryRecordFactory(trial=esmart_like)
     with django_assert_num_queries(10):
         response = client.get(f"/{language}/trials/{esmart_like.slug}/")
     assert response.status_code == 200

@@ -36,6 +36,7 @@ from ..models import (
     Trial,
     TrialInvestigator,
 )
+from ..signals import announce_public_change
 from . import ctgov
 from .ctgov import FileRefused, RecordRefused, Study, disease_setting_from_text, read_study
 from .sync import arm_status_for, compare, describe_change
@@ -191,8 +192,13 @@ def _store_record(trial, study: Study, *, data, how, unmapped) -> RegistryRecord
     record.last_update_posted = study.last_update_posted
     record.warnings = study.warnings
     record.unmapped_conditions = unmapped
+    shown_before = record.last_update_posted if record.pk else None
     record.full_clean(exclude=["trial"])
     record.save()
+    if trial.is_public and shown_before != record.last_update_posted:
+        # The public page shows the registry's date: its ETag and page caches move on.
+        Trial.objects.filter(pk=trial.pk).update(updated_at=timezone.now())
+        announce_public_change(trial.pk, reason="changed")
     return record
 
 
