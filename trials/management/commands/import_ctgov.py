@@ -4,6 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.urls import reverse
 
 from trials.registries.ctgov import json_files
 from trials.registries.importer import (
@@ -82,9 +83,12 @@ class Command(BaseCommand):
             self.stdout.write(self.style.ERROR(outcome.line()))
             return
         line = outcome.line()
+        if outcome.action == UNCHANGED:
+            self.stdout.write(line)
+            return
         if outcome.action == CREATED:
-            line += f" (/admin/trials/trial/{outcome.trial.pk}/change/)"
-        self.stdout.write(line if outcome.action == UNCHANGED else self.style.SUCCESS(line))
+            line += f" ({reverse('admin:trials_trial_change', args=[outcome.trial.pk])})"
+        self.stdout.write(self.style.SUCCESS(line))
         for warning in outcome.warnings:
             self.stdout.write(self.style.WARNING(f"  warning: {warning}"))
         if outcome.unmapped_conditions:
