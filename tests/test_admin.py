@@ -454,6 +454,7 @@ CHANGELIST_SEARCH_QUERIES = CHANGELIST_QUERIES + 2
         ("", CHANGELIST_QUERIES),
         ("?q=TRIAL", CHANGELIST_SEARCH_QUERIES),
         ("?status=recruiting&cancer_type=solid-tumors", CHANGELIST_QUERIES),
+        ("?registry=out_of_step", CHANGELIST_QUERIES),
         ("?_facets=True", CHANGELIST_WITH_FACETS_QUERIES),
     ],
 )
@@ -472,6 +473,7 @@ def test_changelist_runs_a_fixed_number_of_queries(
         factories.ArmFactory(trial=trial)
         factories.RegistryNumberFactory(trial=trial)
         factories.TrialInvestigatorFactory(trial=trial)
+        factories.PendingRegistryChangeFactory(trial=trial)
 
     with django_assert_num_queries(expected_queries):
         response = staff_client.get(CHANGELIST_URL + query)

@@ -316,9 +316,13 @@ def test_staff_pages_run_a_fixed_number_of_queries(
     # (session, user, permissions, the trial, its open change, the stored version and its
     # rows, what it names, related trials, glossary); and a trial's history with its
     # field-by-field differences.
-    with django_assert_num_queries(8):
+    # The index's registry panel adds one (its trials; their pending changes, when there
+    # are any, one more: tests/test_admin_registry.py).
+    with django_assert_num_queries(9):
         editor_client.get("/admin/")
-    with django_assert_num_queries(16):  # 15 + the centre's settings (contact, look)
+    # 15 + the centre's settings (contact, look) + the live trial's registry record (the
+    # page shows when the registry last updated it).
+    with django_assert_num_queries(17):
         editor_client.get(trials[0].get_preview_url())
     with django_assert_num_queries(14):
         editor_client.get(f"/admin/trials/trial/{trials[0].pk}/history/")

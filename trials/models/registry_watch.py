@@ -98,6 +98,9 @@ class RegistryRecord(models.Model):
         return read_study(self.data)
 
 
+DISPLAY_MAX = 1000
+
+
 class RegistryChangeKind(models.TextChoices):
     FIELD = "field", _("field")
     ARM_ADDED = "arm_added", _("arm added")
@@ -130,8 +133,9 @@ class PendingRegistryChange(models.Model):
     # The trial's field name (kind "field"), the arm's name or the registry's code.
     key = models.CharField(_("what"), max_length=200)
     label = models.CharField(_("field"), max_length=200)
-    ours = models.TextField(_("our page"), blank=True)
-    theirs = models.TextField(_("the registry"), blank=True)
+    # As staff read them (an official title is at most 600 characters).
+    ours = models.TextField(_("our page"), blank=True, max_length=DISPLAY_MAX)
+    theirs = models.TextField(_("the registry"), blank=True, max_length=DISPLAY_MAX)
     # What accepting writes, as the importer read it (JSON-safe).
     value = models.JSONField(_("registry value"), null=True, blank=True)
     since = models.DateTimeField(_("since"))

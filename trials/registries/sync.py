@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +38,7 @@ from ..models import (
     Status,
     Trial,
 )
+from ..models.registry_watch import DISPLAY_MAX
 from ..moderation import can_publish, submit_change
 from ..signals import announce_public_change
 from .ctgov import Study
@@ -146,7 +148,9 @@ def compare(
             return
         if change is None:
             change = PendingRegistryChange(trial=trial, kind=kind, key=key, since=now)
-        change.label, change.ours, change.theirs, change.value = label, ours, theirs, value
+        change.label, change.value = label[:200], value
+        change.ours = Truncator(ours).chars(DISPLAY_MAX)
+        change.theirs = Truncator(theirs).chars(DISPLAY_MAX)
         change.registry_updated = study.last_update_posted
         change.save()
         recorded.append(change)
