@@ -31,7 +31,7 @@ def grant_permissions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('trials', '0011_addresses_and_changes_awaiting_approval'),
+        ('trials', '0012_indexes_for_scale'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
