@@ -1,6 +1,24 @@
 """What the admin's trial forms post: helpers for tests that go through the admin."""
 
+import re
+
 from trials.models import Approval, Arm, Phase, RegistryNumber, Status, TrialInvestigator
+from trials.models.translated import TRANSLATED_FIELDS
+
+# Tests name a text by its field ("summary", an arm's "name"); the form has a field per
+# language, and the English one holds what tests write unless they name another.
+_ARM_TEXT = re.compile(rf"^(.+-\d+-(?:{'|'.join(TRANSLATED_FIELDS['Arm'])}))$")
+
+
+def in_english(data: dict) -> dict:
+    """`data` with trial and arm texts under their English field names."""
+    renamed = {}
+    for key, value in data.items():
+        if key in TRANSLATED_FIELDS["Trial"] or _ARM_TEXT.match(key):
+            key = f"{key}_en"
+        renamed[key] = value
+    return renamed
+
 
 ADD_URL = "/admin/trials/trial/add/"
 CHANGELIST_URL = "/admin/trials/trial/"
@@ -68,7 +86,7 @@ def add_form_data(client, *, arms=(), roles=(), approvals=(), registry_numbers=(
     data.update(rows_data(prefixes[Arm], arms))
     data.update(rows_data(prefixes[Approval], approvals))
     data.update(rows_data(prefixes[RegistryNumber], registry_numbers))
-    return data
+    return in_english(data)
 
 
 def submitted_values(form):
@@ -117,7 +135,7 @@ def rendered_form_data(response):
 def save_through_admin(client, trial, *, expect=302, **changes):
     """Open the trial's change form, change what is given, and save it."""
     data, prefixes = change_form_data(client, trial)
-    data.update(changes)
+    data.update(in_english(changes))
     response = client.post(change_url(trial), data)
     assert response.status_code == expect, (
         response.context and response.context["adminform"].form.errors
@@ -129,7 +147,7 @@ def add_row(data, prefix, row):
     """Append a new inline row to posted form data."""
     index = int(data[f"{prefix}-TOTAL_FORMS"])
     data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
-    data.update({f"{prefix}-{index}-{name}": value for name, value in row.items()})
+    data.update(in_english({f"{prefix}-{index}-{name}": value for name, value in row.items()}))
 
 
 def row_index(data, prefix, pk):

@@ -110,7 +110,7 @@ def test_a_renamed_cancer_types_old_address_leads_to_the_new_one(staff_client, c
     neuroblastoma = CancerTypeFactory(name="Neuroblastoma", slug="nb")
     response = staff_client.post(
         f"/admin/trials/cancertype/{neuroblastoma.pk}/change/",
-        {"name": "Neuroblastoma", "slug": "neuroblastoma", "parent": "", "description": ""},
+        {"name_en": "Neuroblastoma", "slug": "neuroblastoma", "parent": "", "description_en": ""},
     )
     assert response.status_code == 302
 
@@ -122,7 +122,7 @@ def test_a_renamed_cancer_types_old_address_leads_to_the_new_one(staff_client, c
     assert '<a href="/cancer-types/nb/">/cancer-types/nb/</a>' in page
     response = staff_client.post(
         "/admin/trials/cancertype/add/",
-        {"name": "Nephroblastoma", "slug": "nb", "parent": "", "description": ""},
+        {"name_en": "Nephroblastoma", "slug": "nb", "parent": "", "description_en": ""},
     )
     assert "slug" in response.context["adminform"].form.errors
     assert CancerType.objects.count() == 1

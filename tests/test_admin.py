@@ -131,10 +131,10 @@ def test_change_trial_edits_a_field_adds_an_arm_and_deletes_one(staff_client):
     dropped_index = next(i for i in range(2) if data[f"{arms}-{i}-id"] == str(dropped.pk))
     data.update(
         {
-            "status_note": "This study is momentarily closed for inclusion.",
+            "status_note_en": "This study is momentarily closed for inclusion.",
             f"{arms}-{dropped_index}-DELETE": "on",
             f"{arms}-TOTAL_FORMS": "3",
-            f"{arms}-2-name": "Arm C",
+            f"{arms}-2-name_en": "Arm C",
             f"{arms}-2-status": ArmStatus.PLANNED,
             f"{arms}-2-order": "3",
         }
@@ -543,7 +543,7 @@ def test_cancer_type_cannot_be_put_under_a_type_that_is_not_a_group(staff_client
 
     response = staff_client.post(
         "/admin/trials/cancertype/add/",
-        {"name": "Adrenal neuroblastoma", "slug": "adrenal", "parent": neuroblastoma.pk},
+        {"name_en": "Adrenal neuroblastoma", "slug": "adrenal", "parent": neuroblastoma.pk},
     )
 
     assert response.status_code == 200
@@ -575,7 +575,7 @@ def test_staff_edit_a_glossary_explanation_that_trial_pages_show(staff_client, c
     term = GlossaryTerm.objects.get(slug="phase")
     response = staff_client.post(
         f"/admin/trials/glossaryterm/{term.pk}/change/",
-        {"term": "Phase", "slug": "phase", "explanation": "A step in testing.", "order": 0},
+        {"term_en": "Phase", "slug": "phase", "explanation_en": "A step in testing.", "order": 0},
     )
     assert response.status_code == 302
     trial = factories.TrialFactory()

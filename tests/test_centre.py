@@ -62,9 +62,9 @@ def form_data(centre, **changes):
         "centre_country": centre.centre_country,
         "phone": centre.phone,
         "email": centre.email,
-        "opening_hours": centre.opening_hours,
-        "how_to_take_part": centre.how_to_take_part,
-        "international_patients": centre.international_patients,
+        "opening_hours_en": centre.opening_hours,
+        "how_to_take_part_en": centre.how_to_take_part,
+        "international_patients_en": centre.international_patients,
         "international_patients_url": centre.international_patients_url,
         "logo_alt": centre.logo_alt,
         "brand_colour": centre.brand_colour,
@@ -234,7 +234,7 @@ def test_an_svg_logo_is_served_as_a_sandboxed_image(staff_client, client, office
 def test_an_unsafe_or_broken_logo_is_refused_and_nothing_else_is_lost(
     staff_client, office, content, message
 ):
-    data = form_data(office, logo_alt="Example", opening_hours="Weekdays 8:30 to 16:30")
+    data = form_data(office, logo_alt="Example", opening_hours_en="Weekdays 8:30 to 16:30")
     data["logo_file"] = SimpleUploadedFile("logo.svg", content)
     response = staff_client.post(CHANGE_URL, data)
     assert response.status_code == 200

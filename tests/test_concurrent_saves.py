@@ -81,7 +81,7 @@ def test_simultaneous_saves_never_fail_and_never_lose_the_second_form(
     second_thread = threading.Thread(
         target=save,
         name="second",
-        args=("second", second, {**second_data, "status_note": "Typed by the second editor."}),
+        args=("second", second, {**second_data, "status_note_en": "Typed by the second editor."}),
     )
     first_thread.start()
     assert first_save_holds_its_transaction.wait(10), "the first save never wrote"

@@ -50,17 +50,17 @@ def test_second_save_is_refused_with_who_and_what_changed(
     theirs, _ = change_form_data(second_editor_client, trial)
 
     response = second_editor_client.post(
-        change_url(trial), {**theirs, "goal": "<p>Their goal.</p>"}
+        change_url(trial), {**theirs, "goal_en": "<p>Their goal.</p>"}
     )
     assert response.status_code == 302
 
     response = editor_client.post(
-        change_url(trial), {**mine, "status_note": "Closed for the summer."}
+        change_url(trial), {**mine, "status_note_en": "Closed for the summer."}
     )
     assert response.status_code == 200
     errors = form_errors(response)
     assert "colleague saved this trial at" in errors
-    assert "They changed Goal: “Original goal.” → “Their goal.”." in errors
+    assert "They changed Goal (English): “Original goal.” → “Their goal.”." in errors
     # What the first editor typed is still in the form ...
     assert 'value="Closed for the summer."' in response.text
     # ... and nothing of it was saved over the colleague's change.
@@ -74,14 +74,16 @@ def test_saving_again_keeps_their_changes_to_fields_you_did_not_touch(
 ):
     mine, _ = change_form_data(editor_client, trial)
     theirs, _ = change_form_data(second_editor_client, trial)
-    second_editor_client.post(change_url(trial), {**theirs, "goal": "<p>Their goal.</p>"})
+    second_editor_client.post(change_url(trial), {**theirs, "goal_en": "<p>Their goal.</p>"})
 
-    refused = editor_client.post(change_url(trial), {**mine, "status_note": "Mine."})
+    refused = editor_client.post(change_url(trial), {**mine, "status_note_en": "Mine."})
 
-    assert "Their changes are now in your form, beside yours: goal." in form_errors(refused)
+    assert "Their changes are now in your form, beside yours: goal (English)." in form_errors(
+        refused
+    )
     form = refused.context["adminform"].form
-    assert form["goal"].value() == "<p>Their goal.</p>"
-    assert form["status_note"].value() == "Mine."
+    assert form["goal_en"].value() == "<p>Their goal.</p>"
+    assert form["status_note_en"].value() == "Mine."
     # Saving the form as it came back keeps both.
     response = editor_client.post(change_url(trial), rendered_form_data(refused))
     assert response.status_code == 302
@@ -93,14 +95,15 @@ def test_a_field_both_changed_keeps_yours_and_says_so(editor_client, second_edit
     mine, _ = change_form_data(editor_client, trial)
     theirs, _ = change_form_data(second_editor_client, trial)
     second_editor_client.post(
-        change_url(trial), {**theirs, "summary": "Their summary.", "goal": "<p>Their goal.</p>"}
+        change_url(trial),
+        {**theirs, "summary_en": "Their summary.", "goal_en": "<p>Their goal.</p>"},
     )
 
-    refused = editor_client.post(change_url(trial), {**mine, "summary": "My summary."})
+    refused = editor_client.post(change_url(trial), {**mine, "summary_en": "My summary."})
 
     errors = form_errors(refused)
-    assert "You both changed summary: your version is in the form" in errors
-    assert "beside yours: goal." in errors
+    assert "You both changed summary (English): your version is in the form" in errors
+    assert "beside yours: goal (English)." in errors
     editor_client.post(change_url(trial), rendered_form_data(refused))
     trial.refresh_from_db()
     assert (trial.summary, trial.goal) == ("My summary.", "<p>Their goal.</p>")
@@ -115,7 +118,7 @@ def test_arm_changes_are_merged_row_by_row(editor_client, second_editor_client, 
     theirs[f"{arms}-{row_index(theirs, arms, arm_a.pk)}-status"] = ArmStatus.CLOSED
     add_row(theirs, arms, {"name": "Arm Z", "status": "open", "order": "9"})
     assert second_editor_client.post(change_url(trial), theirs).status_code == 302
-    mine[f"{arms}-{row_index(mine, arms, arm_a.pk)}-description"] = "My description."
+    mine[f"{arms}-{row_index(mine, arms, arm_a.pk)}-description_en"] = "My description."
     add_row(mine, arms, {"name": "Arm M", "status": "planned", "order": "5"})
 
     refused = editor_client.post(change_url(trial), mine)
@@ -135,7 +138,7 @@ def test_arm_changes_are_merged_row_by_row(editor_client, second_editor_client, 
 def test_a_single_editor_saving_twice_is_not_a_conflict(editor_client, trial):
     for note in ["First.", "Second."]:
         data, _ = change_form_data(editor_client, trial)
-        response = editor_client.post(change_url(trial), {**data, "status_note": note})
+        response = editor_client.post(change_url(trial), {**data, "status_note_en": note})
         assert response.status_code == 302
     trial.refresh_from_db()
     assert trial.status_note == "Second."
@@ -148,9 +151,9 @@ def test_a_version_submitted_for_approval_meanwhile_is_merged_too(
         live = TrialFactory(summary="Live summary.", status_note="", goal="Live goal.")
     mine, _ = change_form_data(editor_client, live)
     theirs, _ = change_form_data(second_editor_client, live)
-    second_editor_client.post(change_url(live), {**theirs, "goal": "<p>Their goal.</p>"})
+    second_editor_client.post(change_url(live), {**theirs, "goal_en": "<p>Their goal.</p>"})
 
-    refused = editor_client.post(change_url(live), {**mine, "status_note": "My note."})
+    refused = editor_client.post(change_url(live), {**mine, "status_note_en": "My note."})
 
     assert refused.status_code == 200
     assert "Their changes are now in your form" in form_errors(refused)
@@ -158,7 +161,7 @@ def test_a_version_submitted_for_approval_meanwhile_is_merged_too(
     waiting = ChangeRequest.objects.open().get(trial=live)
     assert waiting.submitted_by == editor_client.user
     form = editor_client.get(change_url(live)).context["adminform"].form
-    assert (form["goal"].value(), form["status_note"].value()) == (
+    assert (form["goal_en"].value(), form["status_note_en"].value()) == (
         "<p>Their goal.</p>",
         "My note.",
     )

@@ -73,7 +73,7 @@ def test_an_oversized_admin_form_says_nothing_was_saved_and_back_keeps_it(editor
 
     response = editor_client.post(
         f"/admin/trials/trial/{trial.pk}/change/",
-        {**data, "short_name": "CHANGED", "background": "x" * 60_000},
+        {**data, "short_name": "CHANGED", "background_en": "x" * 60_000},
     )
 
     assert response.status_code == 413

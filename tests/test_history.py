@@ -53,7 +53,7 @@ def test_each_admin_save_records_who_changed_which_fields(publisher_client, tria
     newest = response.context["history_entries"][0]
     assert newest.revision.user == publisher_client.user
     assert [(c.label, c.old, c.new) for c in newest.changes] == [
-        ("Goal", "Find a safe dose.", "Find the best dose.")
+        ("Goal (English)", "Find a safe dose.", "Find the best dose.")
     ]
     assert "<del>Find a safe dose.</del> → <ins>Find the best dose.</ins>" in response.text
 
@@ -68,7 +68,7 @@ def test_changes_awaiting_approval_are_in_the_history_with_their_state(
 
     waiting = entries[0]
     assert waiting.change.state == ChangeState.SENT_BACK
-    assert [c.label for c in waiting.changes] == ["Goal"]
+    assert [c.label for c in waiting.changes] == ["Goal (English)"]
     assert waiting.is_current  # the edit form shows it
     page = history(editor_client, trial_with_arms).text
     assert "Changes for approval: Sent back" in page and "Not yet." in page
@@ -94,7 +94,7 @@ def delete_arm_a_and_rewrite_the_goal(client, trial):
     arms = prefixes[Arm]
     arm_a = trial.arms.get(name="Arm A")
     index = next(i for i in range(2) if data[f"{arms}-{i}-id"] == str(arm_a.pk))
-    data.update({"goal": "Something wrong.", f"{arms}-{index}-DELETE": "on"})
+    data.update({"goal_en": "Something wrong.", f"{arms}-{index}-DELETE": "on"})
     assert client.post(change_url(trial), data).status_code == 302
 
 
@@ -362,6 +362,6 @@ def test_a_summary_edit_shows_only_the_summary_in_the_history(publisher_client, 
 
     entries = history(publisher_client, trial_with_arms).context["history_entries"]
 
-    assert [c.label for c in entries[0].changes] == ["Summary"]
+    assert [c.label for c in entries[0].changes] == ["Summary (English)"]
     assert entries[0].inline_changes == []
     assert entries[1].changes == [] and entries[1].inline_changes == []

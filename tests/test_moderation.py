@@ -57,7 +57,7 @@ def edit_summary_and_arm(client, trial, summary="The corrected summary."):
     data, prefixes = change_form_data(client, trial)
     arms = prefixes[Arm]
     arm_a = trial.arms.get(name="Arm A")
-    data["summary"] = summary
+    data["summary_en"] = summary
     data[f"{arms}-{row_index(data, arms, arm_a.pk)}-status"] = ArmStatus.CLOSED
     add_row(data, arms, {"name": "Arm B", "status": ArmStatus.OPEN, "order": "2"})
     return client.post(change_url(trial), data)
@@ -132,7 +132,7 @@ def test_the_editor_who_reopens_the_trial_sees_the_waiting_version_and_goes_on(
     response = editor_client.get(change_url(live_trial))
     assert "Changes awaiting approval" in response.text
     form = response.context["adminform"].form
-    assert form["summary"].value() == "The corrected summary."
+    assert form["summary_en"].value() == "The corrected summary."
     arm_names = [
         form.instance.name
         for inline in response.context["inline_admin_formsets"]
@@ -223,7 +223,7 @@ def test_only_the_author_or_a_publisher_discards(
     assert decide(editor_client, live_trial, "_discard").status_code == 302
     assert live_trial.change_requests.get().state == ChangeState.DISCARDED
     response = editor_client.get(change_url(live_trial))
-    assert response.context["adminform"].form["summary"].value() == "The published summary."
+    assert response.context["adminform"].form["summary_en"].value() == "The published summary."
 
 
 def test_a_decision_on_a_version_replaced_meanwhile_is_refused(
@@ -250,7 +250,7 @@ def test_the_approval_page_compares_the_live_page_with_the_waiting_version(
     page = publisher_client.get(changes_url(live_trial))
 
     assert [(c.label, c.old, c.new) for c in page.context["changes"]] == [
-        ("Summary", "The published summary.", "The corrected summary.")
+        ("Summary (English)", "The published summary.", "The corrected summary.")
     ]
     assert sorted((c.kind, c.name) for c in page.context["inline_changes"]) == [
         ("added", "Arm B"),
@@ -273,7 +273,7 @@ def test_the_approval_page_warns_when_the_live_page_changed_since(
     page = publisher_client.get(changes_url(live_trial))
 
     assert "these later changes would be undone" in page.text
-    assert [c.label for c in page.context["drift_changes"]] == ["Status note"]
+    assert [c.label for c in page.context["drift_changes"]] == ["Status note (English)"]
 
 
 @pytest.mark.parametrize("row_count", [1, 15])

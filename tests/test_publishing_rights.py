@@ -137,7 +137,7 @@ def form_for(editor_client, url, trials) -> dict:
     context = response.context
     if "adminform" in context:
         data = rendered_form_data(response)
-        data.update({"summary": "Crafted by an editor.", "slug": "crafted-copy"})
+        data.update({"summary_en": "Crafted by an editor.", "slug": "crafted-copy"})
         return data
     data = {"post": "yes", "comment": "Crafted."}
     if context.get("change") is not None:

@@ -53,7 +53,7 @@ def assert_harmless(html: str):
 def test_payload_through_the_admin_never_reaches_the_public_page(staff_client, client, payload):
     data = add_form_data(staff_client, slug="xss", goal=payload, background=payload)
     eligibility = payload + "<p>Children with cancer.</p>"
-    response = staff_client.post(ADD_URL, {**data, "eligibility": eligibility, "_publish": "1"})
+    response = staff_client.post(ADD_URL, {**data, "eligibility_en": eligibility, "_publish": "1"})
     assert response.status_code == 302, response.context["adminform"].form.errors
     trial = Trial.objects.get(slug="xss")
     assert_harmless(trial.goal + trial.background + trial.eligibility)

@@ -52,7 +52,7 @@ def test_saving_a_live_trial_is_announced_and_a_draft_is_not(
     for trial in (live, draft):
         data, _ = change_form_data(staff_client, trial)
         with django_capture_on_commit_callbacks(execute=True):
-            response = staff_client.post(change_url(trial), {**data, "summary": "New words."})
+            response = staff_client.post(change_url(trial), {**data, "summary_en": "New words."})
         assert response.status_code == 302
     assert announcements == [(live.pk, "changed")]
 

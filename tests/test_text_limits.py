@@ -27,7 +27,7 @@ def test_a_megabyte_official_title_is_refused_and_the_form_kept(staff_client):
 
     response = staff_client.post(
         change_url(trial),
-        {**data, "official_title": "x" * 1_000_000, "status_note": "Typed as well."},
+        {**data, "official_title": "x" * 1_000_000, "status_note_en": "Typed as well."},
     )
 
     assert response.status_code == 200
@@ -44,7 +44,7 @@ def test_rich_text_has_a_limit_too(staff_client):
     trial = TrialFactory()
     data, _ = change_form_data(staff_client, trial)
     response = staff_client.post(
-        change_url(trial), {**data, "eligibility": "<p>" + "word " * 8000 + "</p>"}
+        change_url(trial), {**data, "eligibility_en": "<p>" + "word " * 8000 + "</p>"}
     )
     assert "at most 30000 characters" in str(response.context["adminform"].form.errors)
 

@@ -294,7 +294,7 @@ def test_who_can_enter_cannot_be_saved_empty_after_cleaning(editor_client):
     response = editor_client.post(ADD_URL, data)
     assert response.status_code == 200
     assert "Say who can enter this trial" in str(
-        response.context["adminform"].form.errors["eligibility"]
+        response.context["adminform"].form.errors["eligibility_en"]
     )
     assert not Trial.objects.exists()
 
@@ -310,7 +310,7 @@ def test_staff_pages_run_a_fixed_number_of_queries(
     # awaiting approval and revisions.
     for number, trial in enumerate([*trials, *[trials[0]] * trial_count]):
         data, _ = change_form_data(editor_client, trial)
-        editor_client.post(change_url(trial), {**data, "status_note": f"Note {number}"})
+        editor_client.post(change_url(trial), {**data, "status_note_en": f"Note {number}"})
     # The same whatever the number of trials and revisions: the index with its panels
     # of changes awaiting approval and of reviews; a preview of changes awaiting approval
     # (session, user, permissions, the trial, its open change, the stored version and its

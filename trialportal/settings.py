@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -75,6 +76,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Translated model fields (Dutch and English columns side by side); must precede the admin.
+    "modeltranslation",
     "trialportal.apps.TrialportalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -264,6 +267,20 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Europe/Amsterdam")
 USE_I18N = True
 FORMAT_MODULE_PATH = ["trialportal.formats"]
+# Staff write the families' texts in both languages (trials/translation.py). English is the
+# default column; a text missing in the language asked for is shown in the other one, with a
+# notice saying so (trials/models/translated.py).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "nl"), "en": ("nl",), "nl": ("en",)}
+
+
+def _in_language(verbose_name, language):
+    """A text's field for one language, as forms, history and conflicts name it:
+    "summary (Dutch)"."""
+    return format_lazy("{} ({})", verbose_name, dict(LANGUAGES)[language])
+
+
+MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = _in_language
 USE_TZ = True
 
 # Static files ------------------------------------------------------------------------
@@ -295,9 +312,14 @@ TRIALPORTAL_MAX_RESULTS_PAGED = env_int("TRIALPORTAL_MAX_RESULTS_PAGED", 1000)
 # Totals are counted exactly up to this many trials; above it (a registry, not a centre)
 # PostgreSQL's estimate is shown as "about" (trials.paging).
 TRIALPORTAL_EXACT_COUNTS_UP_TO = env_int("TRIALPORTAL_EXACT_COUNTS_UP_TO", 10_000)
-# PostgreSQL's text-search configuration (stemming, stop words) for the finder's search.
-# Changing it needs a migration that rebuilds the search_document trigger (see 0010).
+# PostgreSQL's text-search configurations (stemming, stop words) for the finder's search,
+# one per language of the texts. Changing one needs a migration that rebuilds the
+# search_document trigger (see 0014).
 TRIALPORTAL_SEARCH_CONFIG = os.environ.get("TRIALPORTAL_SEARCH_CONFIG", "english")
+TRIALPORTAL_SEARCH_CONFIGS = {
+    "en": TRIALPORTAL_SEARCH_CONFIG,
+    "nl": os.environ.get("TRIALPORTAL_SEARCH_CONFIG_NL", "dutch"),
+}
 # How often staff must re-check a trial page against the protocol.
 TRIALPORTAL_REVIEW_INTERVAL_MONTHS = env_int("TRIALPORTAL_REVIEW_INTERVAL_MONTHS", 6)
 # Whether the site may fetch records from ClinicalTrials.gov (the admin's import by NCT

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.utils.html import strip_tags
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
@@ -25,6 +25,7 @@ from .models import (
     Trial,
     TrialInvestigator,
 )
+from .models.translated import text_in_row
 from .moderation import working_version
 from .versions import INLINE_MODELS, Snapshot, snapshots_for
 
@@ -39,6 +40,8 @@ IGNORED_FIELDS = {
     "withdrawn_at",
     "withdrawn_by",
     "last_reviewed_by",
+    # Whether translations agree (models/translated.py): their texts show as changes.
+    "translation_checks",
 }
 INLINE_CHANGE_LABELS = {"added": _("added"), "removed": _("removed"), "changed": _("changed")}
 
@@ -142,7 +145,12 @@ class Describer:
             return str(row.get("value", ""))
         if model is Approval:
             return str(row.get("body", ""))
-        return str(row.get("name", ""))
+        return text_in_row(row, "name")
+
+
+def _empty(value) -> bool:
+    """No text: a language's text never written (None) or emptied ("")."""
+    return value is None or value == ""
 
 
 def same_text(before, after) -> bool:
@@ -166,11 +174,11 @@ def diff_fields(model, old: dict, new: dict, describer: Describer) -> list[Field
         before, after = old.get(key), new.get(key)
         if isinstance(before, list) and isinstance(after, list):
             before, after = sorted(before), sorted(after)
-        if before == after or same_text(before, after):
+        if before == after or same_text(before, after) or (_empty(before) and _empty(after)):
             continue
         changes.append(
             FieldChange(
-                label=str(model_field.verbose_name).capitalize(),
+                label=capfirst(str(model_field.verbose_name)),
                 old=describer.value(model_field, before),
                 new=describer.value(model_field, after),
             )

@@ -81,5 +81,16 @@ class RichTextField(ProseEditorField):
 
     def pre_save(self, model_instance, add):
         value = sanitize_html(getattr(model_instance, self.attname))
-        setattr(model_instance, self.attname, value)
+        if not _is_translated_original(model_instance, self.attname):
+            setattr(model_instance, self.attname, value)
         return value
+
+
+def _is_translated_original(model_instance, attname: str) -> bool:
+    """Whether `attname` is a text written per language (trials/translation.py) whose
+    original column only echoes the active language: setting it would write the text shown
+    (perhaps another language's, as a fallback) into the active language's column. Each
+    language's column (summary_nl) is a RichTextField of its own and is cleaned itself."""
+    from modeltranslation.fields import TranslationFieldDescriptor
+
+    return isinstance(getattr(type(model_instance), attname, None), TranslationFieldDescriptor)

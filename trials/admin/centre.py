@@ -18,13 +18,14 @@ from ..uploads import (
     read_font,
     read_logo,
 )
+from .translations import TranslatedAdmin, TranslationChecksForm, in_languages, side_by_side
 
 
 class ColourInput(forms.TextInput):
     input_type = "color"
 
 
-class SiteSettingsForm(forms.ModelForm):
+class SiteSettingsForm(TranslationChecksForm):
     """The logo and the font arrive as files and are kept in the row once checked."""
 
     logo_file = forms.FileField(
@@ -51,9 +52,7 @@ class SiteSettingsForm(forms.ModelForm):
             "centre_country",
             "phone",
             "email",
-            "opening_hours",
-            "how_to_take_part",
-            "international_patients",
+            *in_languages("opening_hours", "how_to_take_part", "international_patients"),
             "international_patients_url",
             "logo_alt",
             "brand_colour",
@@ -109,7 +108,7 @@ class SiteSettingsForm(forms.ModelForm):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(VersionAdmin):
+class SiteSettingsAdmin(TranslatedAdmin, VersionAdmin):
     """One row: the list goes straight to it; it cannot be added twice or deleted."""
 
     form = SiteSettingsForm
@@ -125,9 +124,8 @@ class SiteSettingsAdmin(VersionAdmin):
                 "fields": [
                     "phone",
                     "email",
-                    "opening_hours",
-                    "how_to_take_part",
-                    ("international_patients", "international_patients_url"),
+                    *side_by_side("opening_hours", "how_to_take_part", "international_patients"),
+                    "international_patients_url",
                 ],
             },
         ),

@@ -12,6 +12,7 @@ from ..models import (
     Investigator,
     Organisation,
 )
+from .translations import TranslatedAdmin, in_languages, side_by_side
 
 
 class OldAddressesMixin:
@@ -44,18 +45,38 @@ class InvestigatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(CancerType)
-class CancerTypeAdmin(OldAddressesMixin, admin.ModelAdmin):
+class CancerTypeAdmin(OldAddressesMixin, TranslatedAdmin):
     list_display = ["name", "lay_name", "parent"]
     list_filter = ["parent"]
-    search_fields = ["name", "lay_name", "other_names"]
-    prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "old_addresses", "parent", "lay_name", "other_names", "description"]
+    search_fields = [
+        *in_languages("name"),
+        *in_languages("lay_name"),
+        "other_names",
+    ]
+    prepopulated_fields = {"slug": ["name_en"]}
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    *side_by_side("name"),
+                    "slug",
+                    "old_addresses",
+                    "parent",
+                    *side_by_side("lay_name"),
+                    "other_names",
+                    *side_by_side("description"),
+                ]
+            },
+        )
+    ]
     readonly_fields = ["old_addresses"]
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(admin.ModelAdmin):
+class GlossaryTermAdmin(TranslatedAdmin):
     list_display = ["term", "slug", "order"]
     list_editable = ["order"]
-    search_fields = ["term", "explanation"]
-    prepopulated_fields = {"slug": ["term"]}
+    search_fields = [*in_languages("term", "explanation")]
+    prepopulated_fields = {"slug": ["term_en"]}
+    fieldsets = [(None, {"fields": [*side_by_side("term", "explanation"), "slug", "order"]})]

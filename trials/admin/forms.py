@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from ..history import working_version_token
 from ..models import DatePrecision, RegistryNumber, Trial
 from .conflicts import Conflict, find_conflict
+from .translations import TranslationChecksForm
 
 
 class RegistryNumberForm(forms.ModelForm):
@@ -76,7 +77,7 @@ class VersionTokenField(forms.CharField):
 DATE_PRECISION_FIELDS = ("start_date_precision", "end_date_precision")
 
 
-class TrialAdminForm(forms.ModelForm):
+class TrialAdminForm(TranslationChecksForm):
     """Refuses to overwrite a save someone else made while this form was open, and
     merges their changes into it (see conflicts.py) so that saving again keeps both."""
 

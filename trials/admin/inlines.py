@@ -6,6 +6,7 @@ from django.db import models
 
 from ..models import Approval, Arm, Registry, RegistryNumber, TrialInvestigator
 from .forms import RegistryNumberForm, RegistryNumberFormSet
+from .translations import TranslatedTabularInline, in_languages
 
 
 class TrialInvestigatorInline(admin.TabularInline):
@@ -15,9 +16,18 @@ class TrialInvestigatorInline(admin.TabularInline):
     extra = 0
 
 
-class ArmInline(admin.TabularInline):
+class ArmInline(TranslatedTabularInline):
     model = Arm
-    fields = ["name", "intervention", "target", "description", "status", "order"]
+    fields = [
+        *in_languages("name"),
+        "intervention",
+        "target",
+        *in_languages("description"),
+        "status",
+        "order",
+        "outdated_translations",
+        "confirm_translations",
+    ]
     formfield_overrides = {
         models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 2, "cols": 30})},
     }

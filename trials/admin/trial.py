@@ -21,6 +21,7 @@ from .forms import TrialAdminForm
 from .inlines import ApprovalInline, ArmInline, RegistryNumberInline, TrialInvestigatorInline
 from .moderation import WAIT_BUTTON, ModeratedVersionAdmin
 from .registry import RegistryFilter, RegistryWatchMixin
+from .translations import TranslatedAdmin, side_by_side
 
 # What a bulk action says it did, by action.
 DONE = {
@@ -46,7 +47,7 @@ REVIEW_WAITS = ngettext_lazy(
 
 
 @admin.register(Trial)
-class TrialAdmin(RegistryWatchMixin, OldAddressesMixin, ModeratedVersionAdmin):
+class TrialAdmin(RegistryWatchMixin, OldAddressesMixin, TranslatedAdmin, ModeratedVersionAdmin):
     form = TrialAdminForm
     # In the order of the public trial page.
     fieldsets = [
@@ -55,11 +56,11 @@ class TrialAdmin(RegistryWatchMixin, OldAddressesMixin, ModeratedVersionAdmin):
             {
                 "fields": [
                     "short_name",
-                    "subtitle",
+                    *side_by_side("subtitle"),
                     "slug",
                     "old_addresses",
                     "official_title",
-                    "summary",
+                    *side_by_side("summary"),
                 ]
             },
         ),
@@ -67,7 +68,7 @@ class TrialAdmin(RegistryWatchMixin, OldAddressesMixin, ModeratedVersionAdmin):
             _("Who can enter"),
             {
                 "fields": [
-                    "eligibility",
+                    *side_by_side("eligibility"),
                     ("min_age_months", "max_age_months"),
                     "disease_setting",
                 ]
@@ -75,7 +76,7 @@ class TrialAdmin(RegistryWatchMixin, OldAddressesMixin, ModeratedVersionAdmin):
         ),
         (
             _("Goal and background"),
-            {"fields": ["goal", "background", "arms_intro"]},
+            {"fields": side_by_side("goal", "background", "arms_intro")},
         ),
         (
             _("Study details"),
@@ -86,7 +87,8 @@ class TrialAdmin(RegistryWatchMixin, OldAddressesMixin, ModeratedVersionAdmin):
                     ("max_patients_total", "max_patients_local"),
                     ("start_date", "start_date_precision"),
                     ("end_date", "end_date_precision"),
-                    ("status", "status_note"),
+                    "status",
+                    *side_by_side("status_note"),
                     "sponsor",
                     "network",
                 ]

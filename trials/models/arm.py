@@ -1,12 +1,11 @@
-import reversion
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .choices import ArmStatus
+from .translated import Translated
 
 
-@reversion.register()
-class Arm(models.Model):
+class Arm(Translated, models.Model):
     """One treatment option of a trial (ESMART has eighteen)."""
 
     trial = models.ForeignKey(

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ..rich_text import RichTextField
 from .address import KeepsOldAddresses
+from .translated import Translated
+from .translated import content_languages as languages
 
 
 def tags_counting_for(cancer_types) -> Q:
@@ -70,7 +72,7 @@ def arrange_in_groups(cancer_types: list["CancerType"]) -> list["CancerType"]:
     return list(groups.values())
 
 
-class CancerType(KeepsOldAddresses, models.Model):
+class CancerType(Translated, KeepsOldAddresses, models.Model):
     """A group ("Solid tumors") or, under a group, a specific type ("Neuroblastoma")."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
@@ -152,5 +154,8 @@ class CancerType(KeepsOldAddresses, models.Model):
     @property
     def search_names(self) -> list[str]:
         """Every name search matches this type by: medical, everyday and other names."""
-        names = [self.name, self.lay_name, *self.other_names.splitlines()]
+        names = [
+            *(self.text_in(name, code) for name in ("name", "lay_name") for code in languages()),
+            *self.other_names.splitlines(),
+        ]
         return [name.strip() for name in names if name.strip()]

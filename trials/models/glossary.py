@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..rich_text import RichTextField
+from .translated import Translated
 
 
 class GlossaryTermQuerySet(models.QuerySet):
@@ -11,7 +12,7 @@ class GlossaryTermQuerySet(models.QuerySet):
         return {term.slug: term for term in self}
 
 
-class GlossaryTerm(models.Model):
+class GlossaryTerm(Translated, models.Model):
     """A word families meet on trial pages ("phase", "arm"), explained by staff.
 
     Trial pages show the explanation beside the word, found by its slug; the glossary

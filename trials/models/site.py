@@ -24,6 +24,7 @@ from ..contrast import (
     readable_text_on,
 )
 from ..rich_text import EDITOR_CONFIG, sanitize_html
+from .translated import Translated
 
 # The page colours the brand colours must stand out against (static/css/site.css).
 PAGE_BACKGROUND = "#fbfaf7"
@@ -91,7 +92,7 @@ class FontScope(models.TextChoices):
     EVERYTHING = "everything", _("All text")
 
 
-class SiteSettings(models.Model):
+class SiteSettings(Translated, models.Model):
     """The centre: its name, how families reach the trial office, and its look.
 
     There is one row (primary key 1), created by a migration from TRIALPORTAL_CENTRE_NAME

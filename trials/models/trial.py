@@ -5,7 +5,7 @@ import logging
 import re
 from collections import Counter
 
-import reversion
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -54,11 +54,16 @@ from .moderation import ChangeRequest
 from .people import Organisation, TrialInvestigator
 from .registry_watch import PendingRegistryChange, RegistryChangeKind
 from .site import Contact, SiteSettings, phone_validator
+from .translated import TRANSLATED_FIELDS, Translated, content_languages, localized
 
 # Left out of every stored version: the search document is derived (PostgreSQL keeps it up
 # to date), and the time of the save is the revision's own. Versioned, they would show as
-# changes in the history and in edit-conflict messages.
-NOT_VERSIONED = ("search_document", "updated_at")
+# changes in the history and in edit-conflict messages. The texts written in two languages
+# are stored per language (summary_en, summary_nl ...); their original column only echoes
+# the language of the last save.
+NOT_VERSIONED = ("search_document", "updated_at", *TRANSLATED_FIELDS["Trial"])
+# What a stored version of a trial holds besides its own fields (see register_versions()).
+VERSION_FOLLOWS = ("investigator_roles", "arms", "approvals", "registry_numbers")
 
 
 def detail_prefetches() -> list:
@@ -277,11 +282,7 @@ class TrialQuerySet(models.QuerySet):
         return {row[field]: row["n"] for row in rows}
 
 
-@reversion.register(
-    follow=("investigator_roles", "arms", "approvals", "registry_numbers"),
-    exclude=NOT_VERSIONED,
-)
-class Trial(KeepsOldAddresses, models.Model):
+class Trial(Translated, KeepsOldAddresses, models.Model):
     # Identity
     short_name = models.CharField(
         _("short name"), max_length=60, help_text=_("The name the trial is known by, e.g. ESMART.")
@@ -518,8 +519,10 @@ class Trial(KeepsOldAddresses, models.Model):
 
     def clean(self):
         errors = {}
-        if not sanitize_html(self.eligibility):
-            errors["eligibility"] = _(
+        if not any(
+            sanitize_html(self.text_in("eligibility", code)) for code in content_languages()
+        ):
+            errors[localized("eligibility", settings.LANGUAGE_CODE)] = _(
                 "Say who can enter this trial: the text is empty once unsafe or empty "
                 "formatting is removed."
             )
