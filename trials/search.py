@@ -10,14 +10,15 @@ admin ("leukaemia" / "leukemia", "tumour" / "tumor") are tried for every word. A
 number matches too, typed bare, in part, or with its registry's name ("EudraCT
 2016-000133-40", "nct 02813135").
 
-On PostgreSQL, full-text search (stemmed: "relapses" finds "relapsed") matches the long
-texts (titles, summary, who can enter, goal, background) and ranks the results, over the
-`search_document` column a trigger keeps up to date (GIN index), in the text-search
-configuration of settings.TRIALPORTAL_SEARCH_CONFIG; names, drugs, people and registry
-numbers match any part of a word, through trigram indexes (migration 0012). So a search
-reads indexes, not every trial, and stays fast at a registry's 100,000 trials. SQLite has
-no such thing, so there every word must appear as typed, or as one of its spelling
-variants, in any of the texts.
+Texts are searched in every language they are written in (English and Dutch).
+On PostgreSQL, full-text search (stemmed: "relapses" finds "relapsed", "tumoren" finds
+"tumor") matches the long texts (titles, summary, who can enter, goal, background) and ranks
+the results, over the `search_document` column a trigger keeps up to date (GIN index), with
+each language's text-search configuration (settings.TRIALPORTAL_SEARCH_CONFIGS); names,
+drugs, people and registry numbers match any part of a word, through trigram indexes
+(migrations 0012 and 0014). So a search reads indexes, not every trial, and stays fast at a
+registry's 100,000 trials. SQLite has no such thing, so there every word must appear as
+typed, or as one of its spelling variants, in any of the texts.
 """
 
 from dataclasses import dataclass, field
@@ -39,40 +40,47 @@ from .models import (
     in_cancer_types,
     registry_number_candidates,
 )
+from .models.translated import in_every_language
 
 # Searching for part of a registry number needs at least this many characters: "0" or
 # "nct" would match every registered trial.
 MIN_PARTIAL_REGISTRY_SEARCH = 5
 MAX_WORDS = 12
 # Words that say nothing about which trial is meant ("trials for kidney cancer",
-# "Dr. van Eijkelenburg"). English for now; the Dutch search (issue 11) adds its own.
+# "onderzoek naar nierkanker", "Dr. van Eijkelenburg"), in English and in Dutch.
 IGNORED_WORDS = frozenset(
     {
         *("a", "an", "and", "the", "of", "for", "in", "on", "with", "to", "or"),
         *("trial", "trials", "study", "studies", "dr", "doctor", "prof", "professor"),
+        *("een", "de", "het", "en", "van", "voor", "met", "op", "bij", "naar", "of", "om"),
+        *("onderzoek", "onderzoeken", "studie", "dokter", "arts"),
     }
 )
 # Punctuation around a word that is not part of it ("(ALL)", "Wilms'", "tumour,").
 WORD_EDGES = "\"'“”‘’()[]{},.;:!?"
+# A trial's texts in every language (summary_en, summary_nl ...), and the rest.
 TRIAL_TEXT_FIELDS = (
     "short_name",
-    "subtitle",
+    *in_every_language("subtitle"),
     "official_title",
-    "summary",
-    "eligibility",
-    "goal",
-    "background",
+    *in_every_language("summary", "eligibility", "goal", "background"),
     "sponsor__name",
     "network__name",
 )
 # With full-text search (PostgreSQL), the fields matched in part besides search_document.
-TRIAL_NAME_FIELDS = ("short_name", "subtitle")
+TRIAL_NAME_FIELDS = ("short_name", *in_every_language("subtitle"))
+ARM_TEXT_FIELDS = (*in_every_language("name"), "intervention", "target")
 
 
-def search_config() -> str:
-    """PostgreSQL's text-search configuration: one setting, also used by the trigger that
-    fills search_document (migration 0010)."""
-    return settings.TRIALPORTAL_SEARCH_CONFIG
+def search_configs() -> list[str]:
+    """PostgreSQL's text-search configurations, one per language of the texts: one
+    setting, also used by the trigger that fills search_document (migration 0014)."""
+    return list(dict.fromkeys(settings.TRIALPORTAL_SEARCH_CONFIGS.values()))
+
+
+def any_of(field: str, text: str) -> Q:
+    """`text` is in the field's text in any language."""
+    return reduce(or_, (Q(**{f"{name}__icontains": text}) for name in in_every_language(field)))
 
 
 @dataclass
@@ -159,8 +167,8 @@ def search_trials(trials, text: str, *, vocabulary: Vocabulary | None = None):
         When(short_name__icontains=text, then=Value(50.0)),
         When(partial_number_match, then=Value(40.0)),
         When(in_named_type, then=Value(30.0)),
-        When(Q(subtitle__icontains=text) | Q(official_title__icontains=text), then=Value(20.0)),
-        When(summary__icontains=text, then=Value(10.0)),
+        When(any_of("subtitle", text) | Q(official_title__icontains=text), then=Value(20.0)),
+        When(any_of("summary", text), then=Value(10.0)),
         default=Value(0.0),
         output_field=models.FloatField(),
     )
@@ -180,8 +188,9 @@ def _full_text_query(word: str, vocabulary: Vocabulary):
     return reduce(
         or_,
         (
-            SearchQuery(variant, search_type="plain", config=search_config())
+            SearchQuery(variant, search_type="plain", config=config)
             for variant in vocabulary.variants(word)
+            for config in search_configs()
         ),
     )
 
@@ -211,9 +220,7 @@ def _word_condition(word: str, vocabulary: Vocabulary, *, full_text: bool = Fals
                 condition |= Q(**{f"{name}__icontains": variant})
     for variant in variants:
         arms = Arm.objects.filter(
-            Q(name__icontains=variant)
-            | Q(intervention__icontains=variant)
-            | Q(target__icontains=variant)
+            reduce(or_, (Q(**{f"{name}__icontains": variant}) for name in ARM_TEXT_FIELDS))
         )
         people = TrialInvestigator.objects.filter(investigator__name__icontains=variant)
         condition |= Q(pk__in=arms.values("trial_id")) | Q(pk__in=people.values("trial_id"))

@@ -53,6 +53,11 @@ def localized(name: str, language: str) -> str:
     return f"{name}_{language.replace('-', '_')}"
 
 
+def in_every_language(*names: str) -> list[str]:
+    """ "summary" -> ["summary_en", "summary_nl"]: to search or compare every language."""
+    return [localized(name, code) for name in names for code in content_languages()]
+
+
 def page_language() -> str:
     """The active language as one of ours ("nl" for "nl-be"), else the default."""
     language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
