@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from trials.models import Arm, Publication, Trial
+from trials.models import Arm, GlossaryTerm, Publication, SiteSettings, Trial
 
 from .admin_forms import change_form_data, change_url, changes_url, decide, save_through_admin
 from .factories import ArmFactory, CancerTypeFactory, GlossaryTermFactory, TrialFactory
@@ -274,3 +274,30 @@ def test_dutch_words_are_stemmed_on_postgresql():
     trial = TrialFactory(summary_nl="Voor kinderen met hersentumoren die zijn teruggekeerd.")
     TrialFactory()
     assert list(Trial.objects.search("hersentumor")) == [trial]
+
+
+# The demo ----------------------------------------------------------------------------------
+
+
+def test_the_demo_loads_esmart_and_three_more_in_dutch_and_leaves_others_english(client):
+    call_command("load_demo_trials", stdout=None)
+    esmart = Trial.objects.get(slug="esmart")
+    html = page(client, esmart, "nl")
+    assert "Kinderen en jongeren met kanker bij wie de ziekte is teruggekomen" in html
+    assert esmart.outdated_translations() == []
+    dutch = Trial.objects.exclude(summary_nl="").values_list("short_name", flat=True)
+    assert len(dutch) >= 4 and "ESMART" in dutch
+    english_only = Trial.objects.published().filter(summary_nl="").first()
+    assert "This text is only available in" not in page(client, english_only, "en")
+    assert 'lang="en"' in page(client, english_only, "nl")
+    assert list(Trial.objects.search("nierkanker")) == list(Trial.objects.search("Wilms tumour"))
+
+
+def test_the_demo_keeps_dutch_glossary_and_centre_texts_staff_wrote(client):
+    GlossaryTerm.objects.filter(slug="phase").update(term_nl="Fase (van ons)")
+    centre = SiteSettings.load()
+    centre.opening_hours_nl = "Elke werkdag"
+    centre.save()
+    call_command("load_demo_trials", stdout=None)
+    assert GlossaryTerm.objects.get(slug="phase").term_nl == "Fase (van ons)"
+    assert SiteSettings.load().opening_hours_nl == "Elke werkdag"

@@ -21,12 +21,13 @@ from django.db import models
 from django.utils import translation
 
 from trials.ages import describe_age_range
-from trials.demo import content
+from trials.demo import content, dutch
 from trials.models import (
     Approval,
     Arm,
     CancerType,
     ConditionMapping,
+    GlossaryTerm,
     Investigator,
     InvestigatorRole,
     Organisation,
@@ -38,6 +39,7 @@ from trials.models import (
 )
 from trials.registries.ctgov import read_study
 from trials.registries.importer import CREATED, import_study
+from trials.models.translated import localized
 
 CTGOV_DIR = Path(__file__).resolve().parent / "ctgov"
 
@@ -186,6 +188,7 @@ def load_demo_data() -> DemoLoad:
         _load_trial(load, cancer_types, spec, trial=trial)
     for spec in content.FICTIONAL_TRIALS:
         _load_trial(load, cancer_types, spec)
+    _load_dutch(load)
     return load
 
 
@@ -201,6 +204,7 @@ def _import_record(load: DemoLoad, nct_id: str) -> Trial:
 def _load_condition_mappings(load: DemoLoad, cancer_types: dict[str, CancerType]) -> None:
     for term, slug in content.CONDITION_MAPPINGS:
         load.save(ConditionMapping, {"term": term}, {"cancer_type": cancer_types[slug]})
+    GlossaryTerm,
 
 
 def esmart_spec() -> dict:
