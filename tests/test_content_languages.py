@@ -65,8 +65,9 @@ def test_a_text_missing_in_dutch_is_shown_in_english_with_lang_and_a_notice(clie
         english = str(translation.get_language_info("en")["name_translated"])
     goal = html.split("Find a safe dose.</p></div>")[1]
     assert goal.startswith('<p class="translation-notice">') and english in notices(goal)[0]
-    arm = html.split("One drug.</p>")[1]
-    assert arm.startswith('<p class="translation-notice">')
+    # Every arm's description in English: said once above the list, not once per arm.
+    arms = html.split('<ul class="arms">')
+    assert english in notices(arms[0])[-1] and not notices(arms[1].split("</ul>")[0])
 
 
 def test_a_text_only_in_dutch_is_shown_on_the_english_page_marked_as_dutch(client, bilingual):

@@ -54,7 +54,13 @@ from .moderation import ChangeRequest
 from .people import Organisation, TrialInvestigator
 from .registry_watch import PendingRegistryChange, RegistryChangeKind
 from .site import Contact, SiteSettings, phone_validator
-from .translated import TRANSLATED_FIELDS, Translated, content_languages, localized
+from .translated import (
+    TRANSLATED_FIELDS,
+    Translated,
+    TranslatedText,
+    content_languages,
+    localized,
+)
 
 # Left out of every stored version: the search document is derived (PostgreSQL keeps it up
 # to date), and the time of the save is the revision's own. Versioned, they would show as
@@ -667,6 +673,13 @@ class Trial(Translated, KeepsOldAddresses, models.Model):
                 "parts": ", ".join(parts),
             }
         return text % {"total": total}
+
+    @property
+    def arm_descriptions_fallback(self) -> TranslatedText | None:
+        """When every arm's description is shown in the other language, one of them: the
+        page says so once above the list, not once per arm. From the prefetched arms."""
+        texts = [text for arm in self.arms.all() if (text := arm.translated("description"))]
+        return texts[0] if texts and all(text.is_fallback for text in texts) else None
 
     @property
     def has_many_arms(self) -> bool:
