@@ -232,7 +232,9 @@ def test_a_dutch_edit_waits_for_approval_and_goes_live_with_it(
     bilingual.save()
     save_through_admin(editor_client, bilingual, goal_nl="<p>Een veilige dosis.</p>")
     assert "Een veilige dosis." not in page(client, bilingual, "nl")
-    assert "Goal (Dutch)" in publisher_client.get(changes_url(bilingual)).text
+    compared = publisher_client.get(changes_url(bilingual)).context
+    assert [change.label for change in compared["changes"]] == ["Goal (Dutch)"]
+    assert not compared["inline_changes"]  # the arm's texts read alike in both languages
 
     assert decide(publisher_client, bilingual, "_approve").status_code == 302
 

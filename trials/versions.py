@@ -34,6 +34,7 @@ from .models import (
     TrialAddress,
     TrialInvestigator,
 )
+from .models.translated import TRANSLATED_FIELDS
 from .models.trial import NOT_VERSIONED
 
 # The rows a trial version follows, each with its relation name on Trial.
@@ -94,7 +95,9 @@ class Snapshot:
                 rows = rows.select_related("investigator")
             for row in rows:
                 snapshot.inlines.setdefault(model, {})[row.pk] = {
-                    f.attname: getattr(row, f.attname) for f in model._meta.concrete_fields
+                    f.attname: getattr(row, f.attname)
+                    for f in model._meta.concrete_fields
+                    if f.attname not in TRANSLATED_FIELDS.get(model.__name__, ())
                 }
                 snapshot.labels[model, row.pk] = str(row)
         return snapshot
