@@ -37,9 +37,9 @@ from trials.models import (
     Trial,
     TrialInvestigator,
 )
+from trials.models.translated import localized
 from trials.registries.ctgov import read_study
 from trials.registries.importer import CREATED, import_study
-from trials.models.translated import localized
 
 CTGOV_DIR = Path(__file__).resolve().parent / "ctgov"
 
@@ -204,7 +204,42 @@ def _import_record(load: DemoLoad, nct_id: str) -> Trial:
 def _load_condition_mappings(load: DemoLoad, cancer_types: dict[str, CancerType]) -> None:
     for term, slug in content.CONDITION_MAPPINGS:
         load.save(ConditionMapping, {"term": term}, {"cancer_type": cancer_types[slug]})
-    GlossaryTerm,
+
+
+def _load_dutch(load: DemoLoad) -> None:
+    """The Dutch texts (demo/dutch.py): the demo trials' and cancer types' as the demo
+    writes them; the glossary's and the centre's only where staff have written none."""
+    for trial in load.trials:
+        texts = dutch.TRIALS.get(trial.short_name)
+        if texts is None:
+            continue  # stays English-only: the page shows the fallback
+        _write_dutch(trial, texts)
+        for arm in trial.arms.all():
+            name = arm.name_en
+            for english, words in dutch.ARM_NAME_WORDS:
+                name = name.replace(english, words)
+            _write_dutch(arm, {"name": name})
+    for cancer_type in load.cancer_types:
+        if names := dutch.CANCER_TYPES.get(cancer_type.slug):
+            name, lay_name, description = names
+            texts = {"name": name, "lay_name": lay_name, "description": f"<p>{description}</p>"}
+            _write_dutch(cancer_type, texts)
+    for term in GlossaryTerm.objects.filter(slug__in=dutch.GLOSSARY, term_nl__isnull=True):
+        name, explanation = dutch.GLOSSARY[term.slug]
+        _write_dutch(term, {"term": name, "explanation": f"<p>{explanation}</p>"})
+    centre = SiteSettings.load()
+    missing = {k: v for k, v in dutch.CENTRE.items() if not centre.text_in(k, "nl")}
+    if missing:
+        _write_dutch(centre, missing)
+
+
+def _write_dutch(obj, texts: dict) -> None:
+    for name, text in texts.items():
+        setattr(obj, localized(name, "nl"), text)
+    obj.full_clean()
+    # Written with the English, so neither is out of date.
+    obj.confirm_translations(texts)
+    obj.save()
 
 
 def esmart_spec() -> dict:
