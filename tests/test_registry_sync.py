@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 from reversion.models import Version
 
 from tests import factories
@@ -296,3 +297,27 @@ def test_a_newer_registry_date_reaches_the_public_page_at_once(live_trial, clien
     again = client.get(url, headers={"if-none-match": first["ETag"]})
     assert again.status_code == 200
     assert "October 1, 2026" in again.text
+
+
+def test_records_fill_the_english_texts_whoever_imports_them_and_dutch_arm_names_are_not_a_change(
+    db,
+):
+    with translation.override("nl"):
+        trial = imported()
+    arm = trial.arms.order_by("order").first()
+    assert arm.name_en.startswith("Arm")
+    assert not arm.name_nl
+    assert trial.summary_en.startswith("Draft imported from ClinicalTrials.gov")
+    assert not trial.summary_nl
+    arm.name_nl = "Behandelarm A"
+    arm.save()
+
+    with translation.override("nl"):
+        outcome = import_study(data=record(arms=[NEW_ARM]), source="again")
+        [change] = trial.registry_changes.pending()
+        accept_change(change=change, user=factories_publisher())
+
+    assert outcome.changes == ["arm “Arm M: venetoclax alone” added"]
+    added = trial.arms.get(name_en="Arm M: venetoclax alone")
+    assert added.description_en == "Venetoclax by mouth."
+    assert not added.name_nl

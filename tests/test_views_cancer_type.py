@@ -50,7 +50,8 @@ def test_cancer_type_pages_and_home_show_the_everyday_name(client, solid_tumors,
     CancerTypeFactory(name="Wilms tumor", parent=solid_tumors, lay_name="kidney cancer")
     page = client.get(hematologic.get_absolute_url()).text
     assert (
-        '<h1>Hematologic malignancies <span class="h1-lay-name">(blood cancers: leukaemia and '
+        '<h1><span>Hematologic malignancies</span> <span class="h1-lay-name">(blood cancers: '
+        "leukaemia and "
         "lymphoma)</span></h1>"
     ) in page
     group = client.get(solid_tumors.get_absolute_url()).text

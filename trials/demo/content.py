@@ -117,6 +117,7 @@ CANCER_TYPE_GROUPS = [
             {
                 "name": "Acute lymphoblastic leukemia",
                 "slug": "acute-lymphoblastic-leukemia",
+                "lay_name": "leukaemia",
                 # Not "ALL": search would read the everyday word "all" as this leukaemia.
                 "other_names": ["lymphoblastic leukaemia", "lymphatic leukaemia"],
                 "description": (
@@ -127,6 +128,7 @@ CANCER_TYPE_GROUPS = [
             {
                 "name": "Acute myeloid leukemia",
                 "slug": "acute-myeloid-leukemia",
+                "lay_name": "leukaemia",
                 "other_names": ["AML", "myeloid leukaemia"],
                 "description": (
                     "A cancer of the blood-forming cells in the bone marrow, in which immature "
@@ -150,6 +152,7 @@ CANCER_TYPE_GROUPS = [
     {
         "name": "Brain and spinal cord tumors",
         "slug": "brain-and-spinal-cord-tumors",
+        "lay_name": "brain tumours",
         "other_names": ["brain tumour", "brain cancer", "spinal cord tumour", "CNS tumour"],
         "description": (
             "Tumors that start in the brain or the spinal cord (the central nervous system). "
@@ -159,6 +162,7 @@ CANCER_TYPE_GROUPS = [
             {
                 "name": "Medulloblastoma",
                 "slug": "medulloblastoma",
+                "lay_name": "a brain tumour in the back of the brain",
                 "other_names": ["cerebellum tumour"],
                 "description": (
                     "A fast-growing tumor that starts in the cerebellum, at the back of the "

@@ -16,7 +16,7 @@ from pathlib import Path
 import reversion
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,7 +39,7 @@ from ..models import (
 from ..signals import announce_public_change
 from . import ctgov
 from .ctgov import FileRefused, RecordRefused, Study, disease_setting_from_text, read_study
-from .sync import arm_status_for, compare, describe_change
+from .sync import REGISTRY_LANGUAGE, arm_status_for, compare, describe_change
 
 audit_log = logging.getLogger("trialportal.audit")
 
@@ -231,51 +231,54 @@ def _create(study: Study, *, data, source, user, how) -> Outcome:
         sponsor = None
         if study.sponsor:
             sponsor, _created = Organisation.objects.get_or_create(name=study.sponsor[:200])
-        trial = Trial(
-            short_name=study.short_name,
-            official_title=study.official_title,
-            slug=_free_slug(study.short_name, study.nct_id),
-            summary=_(
-                "Draft imported from ClinicalTrials.gov record %(nct)s: write a plain-language "
-                "summary for families here before publishing."
+        # The record's texts are English: they (and the draft's placeholders) go into the
+        # English columns, whatever the language of the staff member importing it.
+        with translation.override(REGISTRY_LANGUAGE):
+            trial = Trial(
+                short_name=study.short_name,
+                official_title=study.official_title,
+                slug=_free_slug(study.short_name, study.nct_id),
+                summary=_(
+                    "Draft imported from ClinicalTrials.gov record %(nct)s: write a plain-language "
+                    "summary for families here before publishing."
+                )
+                % {"nct": study.nct_id},
+                eligibility="<p>"
+                + _(
+                    "Write who can enter, in plain language, before publishing. The registry's "
+                    "eligibility criteria are under “Registry record” on this form."
+                )
+                + "</p>",
+                min_age_months=study.min_age_months,
+                max_age_months=study.max_age_months,
+                disease_setting=disease_setting_from_text(
+                    " ".join([study.official_title, study.brief_title, *conditions])
+                ),
+                phase=study.phase,
+                max_patients_total=study.enrollment,
+                start_date=study.start_date,
+                start_date_precision=study.start_date_precision,
+                end_date=study.end_date,
+                end_date_precision=study.end_date_precision,
+                status=study.status or Status.UNKNOWN,
+                sponsor=sponsor,
+                publication=Publication.DRAFT,
             )
-            % {"nct": study.nct_id},
-            eligibility="<p>"
-            + _(
-                "Write who can enter, in plain language, before publishing. The registry's "
-                "eligibility criteria are under “Registry record” on this form."
-            )
-            + "</p>",
-            min_age_months=study.min_age_months,
-            max_age_months=study.max_age_months,
-            disease_setting=disease_setting_from_text(
-                " ".join([study.official_title, study.brief_title, *conditions])
-            ),
-            phase=study.phase,
-            max_patients_total=study.enrollment,
-            start_date=study.start_date,
-            start_date_precision=study.start_date_precision,
-            end_date=study.end_date,
-            end_date_precision=study.end_date_precision,
-            status=study.status or Status.UNKNOWN,
-            sponsor=sponsor,
-            publication=Publication.DRAFT,
-        )
-        trial.full_clean()
-        trial.save()
-        trial.cancer_types.set(cancer_types)
-        arm_status = arm_status_for(trial.status)
-        for order, arm in enumerate(study.arms):
-            row = Arm(
-                trial=trial,
-                name=arm.name[:200],
-                intervention=arm.intervention[:300],
-                description=arm.description[:2000],
-                status=arm_status,
-                order=order,
-            )
-            row.full_clean()
-            row.save()
+            trial.full_clean()
+            trial.save()
+            trial.cancer_types.set(cancer_types)
+            arm_status = arm_status_for(trial.status)
+            for order, arm in enumerate(study.arms):
+                row = Arm(
+                    trial=trial,
+                    name=arm.name[:200],
+                    intervention=arm.intervention[:300],
+                    description=arm.description[:2000],
+                    status=arm_status,
+                    order=order,
+                )
+                row.full_clean()
+                row.save()
         for registry, value in study.registry_numbers:
             taken = RegistryNumber.objects.filter(registry=registry, value=value).first()
             if taken is not None:

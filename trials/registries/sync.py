@@ -16,7 +16,7 @@ import datetime
 import reversion
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext
@@ -44,6 +44,9 @@ from ..signals import announce_public_change
 from .ctgov import Study
 
 # The page's fields that come from the registry, in the order staff read them.
+# The language of ClinicalTrials.gov's records: their texts are the English ones on our side.
+REGISTRY_LANGUAGE = "en"
+
 REGISTRY_FIELDS = {
     "status": _("status"),
     "official_title": _("official title"),
@@ -181,7 +184,8 @@ def compare(
             value=new,
         )
 
-    our_arms = set(trial.arms.values_list("name", flat=True))
+    # Registry records are in English: they are compared with the English arm names.
+    our_arms = set(trial.arms.values_list("name_en", flat=True))
     arms_before = {arm.name for arm in previous.arms} if previous else None
     for arm in study.arms:
         if arm.name in our_arms or (arms_before is not None and arm.name in arms_before):
@@ -241,18 +245,19 @@ def apply_change(trial: Trial, change: PendingRegistryChange) -> None:
         trial.save()
     elif change.kind == RegistryChangeKind.ARM_ADDED:
         last = trial.arms.order_by("-order").values_list("order", flat=True).first()
-        arm = Arm(
-            trial=trial,
-            name=change.value["name"][:200],
-            intervention=change.value["intervention"][:300],
-            description=change.value["description"][:2000],
-            status=arm_status_for(trial.status),
-            order=0 if last is None else last + 1,
-        )
-        arm.full_clean()
-        arm.save()
+        with translation.override(REGISTRY_LANGUAGE):  # the record's texts are English
+            arm = Arm(
+                trial=trial,
+                name=change.value["name"][:200],
+                intervention=change.value["intervention"][:300],
+                description=change.value["description"][:2000],
+                status=arm_status_for(trial.status),
+                order=0 if last is None else last + 1,
+            )
+            arm.full_clean()
+            arm.save()
     elif change.kind == RegistryChangeKind.ARM_REMOVED:
-        trial.arms.filter(name=change.key).delete()
+        trial.arms.filter(name_en=change.key).delete()
     elif change.kind == RegistryChangeKind.NUMBER_ADDED:
         number = RegistryNumber(trial=trial, registry=change.key, value=change.value)
         number.full_clean()
