@@ -84,6 +84,35 @@ def search_document_in_both_languages(apps, schema_editor):
     schema_editor.execute("UPDATE trials_trial SET id = id")
 
 
+# PostgreSQL only: search matches subtitles and arm names in part in every language (as
+# 0012 does for the single-language columns), so each language's column gets its trigram index.
+TRIGRAM_INDEXES = {
+    f"trials_{table}_{column}_trgm": (f"trials_{table}", column)
+    for table, columns in {
+        "trial": ("subtitle_en", "subtitle_nl"),
+        "arm": ("name_en", "name_nl"),
+    }.items()
+    for column in columns
+}
+
+
+def create_trigram_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute("SET LOCAL statement_timeout = 0")
+    for name, (table, column) in TRIGRAM_INDEXES.items():
+        schema_editor.execute(
+            f'CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin (UPPER("{column}"::text) gin_trgm_ops)'
+        )
+
+
+def drop_trigram_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for name in TRIGRAM_INDEXES:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -299,4 +328,5 @@ class Migration(migrations.Migration):
         migrations.RunPython(keep_todays_text_as_english, migrations.RunPython.noop),
         migrations.RunPython(versions_in_english, migrations.RunPython.noop),
         migrations.RunPython(search_document_in_both_languages, migrations.RunPython.noop),
+        migrations.RunPython(create_trigram_indexes, drop_trigram_indexes),
     ]
