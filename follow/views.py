@@ -1,10 +1,12 @@
 from django.core import signing
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from trialportal.languages import visitor_language
 from trials.models import CancerType, Trial
 
 from .forms import FollowForm
@@ -86,3 +88,22 @@ def unsubscribe(request, token):
         return render(request, "follow/unsubscribed.html", {"everything": everything})
     context = {"subscription": subscription, "everything": everything}
     return render(request, "follow/unsubscribe.html", context)
+
+
+@csrf_exempt  # as unsubscribe()
+@require_http_methods(["GET", "POST"])
+def unsubscribe_without_language(request, token):
+    """The unsubscribe link of an email sent before the pages had a language in their
+    address. A person's browser is sent to it in their language, as for every old
+    address; a mail program's one-click POST (RFC 8058) cannot follow a redirect, so it
+    is answered here, in the language of the subscription."""
+    if request.method != "POST":
+        return redirect(f"/{visitor_language(request)}{request.get_full_path()}")
+    try:
+        subscription, _scope = Subscription.from_token(token, salt=UNSUBSCRIBE_SALT)
+    except (signing.BadSignature, Subscription.DoesNotExist):
+        return unsubscribe(request, token)
+    with translation.override(subscription.language):
+        response = unsubscribe(request, token)
+    response["Content-Language"] = subscription.language
+    return response

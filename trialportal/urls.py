@@ -4,6 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from follow import views as follow_views
 from trials.api import api, api_docs
 from trials.freshness import conditional_public
 from trials.sitemaps import SITEMAPS
@@ -28,6 +29,8 @@ urlpatterns = [
     path("api/v1/docs/", api_docs, name="api_docs"),
     path("api/v1/", api.urls),
     path("centre/", include((centre_patterns, "centre"))),
+    # Old emails' one-click unsubscribe: a mail program's POST cannot follow a redirect.
+    path("follow/unsubscribe/<str:token>/", follow_views.unsubscribe_without_language),
 ]
 
 # Pages for people, under /nl/ and /en/. Any of them asked for without a prefix (an old
