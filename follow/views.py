@@ -14,11 +14,17 @@ from .models import CONFIRM_SALT, CONFIRMATION_WINDOW, UNSUBSCRIBE_SALT, Subscri
 from .subscribe import request_subscription, too_many_requests_from
 
 
+# No CSRF token: it protects what a visitor's cookies allow, and this form needs none. A
+# forged post could only ask for a confirmation email, which anyone may do directly (and
+# which is rate-limited per address). Without a token, the trial and cancer-type pages that
+# carry the form are the same for everyone, so they can be served from the page cache.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def follow_trial(request, slug):
     return _follow(request, get_object_or_404(Trial.objects.published(), slug=slug))
 
 
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def follow_cancer_type(request, slug):
     return _follow(request, get_object_or_404(CancerType, slug=slug))
