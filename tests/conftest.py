@@ -45,6 +45,15 @@ def _language_of_the_code():
     translation.activate("en")
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (pages, rate limits): a page kept by an earlier
+    test, whose database was rolled back, must not answer in this one."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def solid_tumors(db):
     return factories.CancerTypeFactory(name="Solid tumors", slug="solid-tumors")

@@ -12,7 +12,8 @@ from django.db import connection
 from reversion.models import Revision, Version
 
 from trials.backup import content_models
-from trials.models import Publication, Trial
+from trials.freshness import content_stamp
+from trials.models import Publication, SiteSettings, Trial
 
 from . import factories
 
@@ -39,11 +40,14 @@ def factory_for(model):
 
 def snapshot() -> dict:
     """Every row of the app's tables and of the history, to the microsecond; many-to-many
-    links as pairs (their own row ids mean nothing and are not exported)."""
+    links as pairs (their own row ids mean nothing and are not exported). Except when the
+    centre's settings were saved: an import gives them a new version (test below)."""
     rows = {
         model._meta.label: list(model.objects.order_by("pk").values())
         for model in [*app_models(), Revision, Version]
     }
+    for row in rows["trials.SiteSettings"]:
+        del row["updated_at"]
     for model in apps.get_app_config("trials").get_models(include_auto_created=True):
         if model._meta.auto_created:
             links = model.objects.values_list(*[f.attname for f in model._meta.fields[1:]])
@@ -98,6 +102,19 @@ def test_every_model_of_the_app_round_trips_into_an_empty_database(every_kind_of
     call_command("import_trials", str(backup), stdout=None)
 
     assert snapshot() == before
+
+
+def test_an_import_gives_every_page_a_new_version(every_kind_of_content, tmp_path):
+    """The rows keep the file's times, yet the pages changed: the centre's settings get a
+    new version, so the stylesheet's address, the pages' validators and their cached copies
+    all change (trials.freshness)."""
+    backup = tmp_path / "trials.json"
+    call_command("export_trials", "-o", str(backup), stderr=None)
+    saved = SiteSettings.load().updated_at
+    stamp = content_stamp().fingerprint
+    call_command("import_trials", str(backup), "--replace", stdout=None)
+    assert SiteSettings.load().updated_at > saved
+    assert content_stamp().fingerprint != stamp
 
 
 def test_the_export_lists_each_model_after_those_it_refers_to(every_kind_of_content):

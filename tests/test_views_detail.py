@@ -193,6 +193,10 @@ def test_trial_page_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(10):
         response = client.get(f"/{language}/trials/{esmart_like.slug}/")
     assert response.status_code == 200
+    # A repeat visit comes from the page cache: only the version is read.
+    with django_assert_num_queries(1):
+        again = client.get(esmart_like.get_absolute_url())
+    assert again.content == response.content
 
 
 def test_related_trials_share_a_cancer_type_open_ones_first(client, solid_tumors, neuroblastoma):

@@ -7,4 +7,5 @@ class TrialsConfig(AppConfig):
     verbose_name = _("Clinical trials")
 
     def ready(self):
-        from . import events  # noqa: F401  (records status changes from the signal)
+        # Signal receivers: status changes are recorded, cached pages start a new generation.
+        from . import events, page_cache  # noqa: F401

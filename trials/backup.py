@@ -20,6 +20,10 @@ from django.core import serializers
 from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import SiteSettings
+from .signals import announce_public_site_change
 
 audit = logging.getLogger("trialportal.audit")
 
@@ -141,9 +145,16 @@ def import_data(
             label = deserialized.object._meta.label
             result.counts[label] = result.counts.get(label, 0) + 1
         _reset_sequences(models)
+        # The rows keep the times in the file, yet what every page shows may have changed:
+        # a new version of the centre's settings gives every page new validators and
+        # cached copies, and new addresses for its stylesheet, logo and font (which
+        # browsers keep for a year).
+        SiteSettings.objects.update(updated_at=timezone.now())
         if dry_run:
             transaction.set_rollback(True)
     if not dry_run:
+        # Any page may have changed: cached pages and their validators start again.
+        announce_public_site_change(reason="import")
         audit.info(
             "import",
             extra={"event": "import", "user_id": None, "object_type": APP_LABEL,

@@ -31,8 +31,9 @@ trial_events_recorded = Signal()
 
 
 # Sent, after commit, when something every public page shows changed (the centre's name,
-# contact details or look): page caches listen; nothing about any one trial changed, so
-# `public_trial_changed` (and the emails it may lead to) is not sent. Keyword: `reason`.
+# contact details or look; an import of a backup): page caches listen. Nothing about any one
+# trial changed, so `public_trial_changed` (and the emails it may lead to) is not sent.
+# Keyword: `reason`.
 public_site_changed = Signal()
 
 

@@ -32,6 +32,7 @@ FINDER_GLOSSARY = ["phase", "open_arm", "relapsed_refractory"]
 CACHE_FOREVER = 365 * 24 * 60 * 60
 
 
+@conditional_public
 def home(request):
     trials = Trial.objects.published()
     context = {
@@ -41,6 +42,7 @@ def home(request):
     return render(request, "trials/home.html", context)
 
 
+@conditional_public
 def trial_list(request):
     filterset = TrialFilter(
         request.GET or None,
@@ -77,6 +79,7 @@ def trial_list(request):
     return response
 
 
+@conditional_public
 def cancer_type_detail(request, slug):
     cancer_types = list(CancerType.objects.order_by("name"))
     cancer_type = next((ct for ct in cancer_types if ct.slug == slug), None)
@@ -151,6 +154,7 @@ def trial_preview(request, slug):
     return response
 
 
+@conditional_public
 def glossary(request):
     return render(request, "trials/glossary.html", {"terms": GlossaryTerm.objects.all()})
 
