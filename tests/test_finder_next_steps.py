@@ -109,13 +109,14 @@ MANY_FILTERS = {
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        # Cancer types, their counts, phase, status and open, setting, open arm, the total,
-        # the glossary words, the centre's settings, and one for all the suggestions (an
-        # empty page has no cards to fetch).
-        (EMPTY_QUERY, 10),
-        (MANY_FILTERS, 10),
+        # The version of public content (trials.freshness), cancer types, their counts,
+        # phase, status and open, setting, open arm, the total, the glossary words, the
+        # centre's settings, and one for all the suggestions (an empty page has no cards
+        # to fetch).
+        (EMPTY_QUERY, 11),
+        (MANY_FILTERS, 11),
         # ... and the text search's spelling variants (the search is a subquery).
-        ({**MANY_FILTERS, "q": "tumour"}, 11),
+        ({**MANY_FILTERS, "q": "tumour"}, 12),
     ],
 )
 def test_suggestions_cost_one_query_whatever_the_number_of_filters(

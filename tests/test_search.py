@@ -259,10 +259,10 @@ def test_the_admin_searches_with_the_public_search(staff_client, tree):
 def test_search_reads_the_vocabulary_once_however_many_words(
     client, django_assert_num_queries, tree
 ):
-    # The finder's fixed queries, with the text search as a subquery of each, and its
-    # vocabulary (the cancer types the finder already has, and the spelling variants):
-    # 12, as for one word.
-    with django_assert_num_queries(12):
+    # The version of public content, the finder's fixed queries with the text search as a
+    # subquery of each, and its vocabulary (the cancer types the finder already has, and
+    # the spelling variants): 13, as for one word.
+    with django_assert_num_queries(13):
         response = client.get(LIST_URL, {"q": "Solid tumours, neuroblastoma: children came back"})
     assert sorted(trial.short_name for trial in response.context["trials"]) == [
         "ALL-SOLID",
