@@ -301,11 +301,13 @@ def run(args: argparse.Namespace) -> int:
     from trials.models import Trial
 
     # Hashed static names need collectstatic; the plain storage renders the same pages.
+    # No page cache: this times rendering (benchmarks/load.py measures the cache).
     plain_static = override_settings(
         STORAGES={
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
+        },
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}},
     )
     plain_static.enable()
     try:
