@@ -325,6 +325,9 @@ TRIALPORTAL_REVIEW_INTERVAL_MONTHS = env_int("TRIALPORTAL_REVIEW_INTERVAL_MONTHS
 # Whether the site may fetch records from ClinicalTrials.gov (the admin's import by NCT
 # number, import_ctgov --fetch, sync_registries). Off: staff upload the JSON files.
 TRIALPORTAL_REGISTRY_FETCH = env_bool("TRIALPORTAL_REGISTRY_FETCH", False)
+# benchmarks/load.py only: a hello-world page at /benchmark/hello/, the framework's ceiling
+# measured through the same server, settings and middleware as every page. Never in use.
+TRIALPORTAL_BENCHMARK_HELLO = env_bool("TRIALPORTAL_BENCHMARK_HELLO", False)
 
 # Browser security --------------------------------------------------------------------
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
@@ -10,7 +11,7 @@ from trials.freshness import conditional_public
 from trials.sitemaps import SITEMAPS
 from trials.urls import centre_patterns
 
-from .views import robots_txt
+from .views import hello_world, robots_txt
 
 # Without a language prefix: what staff and machines use (the admin, the API, sitemap and
 # robots.txt for crawlers, the probes in trialportal.health) and the centre's look. The
@@ -41,6 +42,9 @@ urlpatterns += i18n_patterns(
     path("follow/", include("follow.urls")),
     path("", include("trials.urls")),
 )
+
+if settings.TRIALPORTAL_BENCHMARK_HELLO:
+    urlpatterns.insert(0, path("benchmark/hello/", hello_world))
 
 # In the site's look, and without the database (trialportal.errors).
 handler400 = "trialportal.errors.bad_request"

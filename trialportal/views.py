@@ -24,3 +24,10 @@ def robots_txt(request):
     lines += [f"Disallow: {without_language(follow)}"]
     lines += ["", f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def hello_world(request):
+    """The framework's ceiling for benchmarks/load.py: the same server, settings and
+    middleware as every page, and no work of its own. Routed only with
+    TRIALPORTAL_BENCHMARK_HELLO on."""
+    return HttpResponse("Hello, world\n", content_type="text/plain; charset=utf-8")
