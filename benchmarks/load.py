@@ -1,16 +1,26 @@
-"""Load test: gunicorn with the shipped gunicorn.conf.py, on PostgreSQL, in production
-mode, driven by wrk with 64 connections for 60 seconds on the finder and on a trial page.
+"""Load test: the pages served over HTTP by gunicorn with the shipped gunicorn.conf.py, on
+PostgreSQL, in production mode, driven by wrk, each beside a hello-world page in the same run.
 
-    .venv/bin/python benchmarks/load.py [--trials 2000] [--duration 60] [--connections 64]
+    .venv/bin/python benchmarks/load.py [--data demo|generated] [--trials 2000]
+        [--cache redis|memory] [--duration 15] [--connections 32]
 
-Needs wrk (`apt-get install -y wrk`) and a PostgreSQL server. Builds the throwaway
-database `trialportal_load` (dropped and made afresh, then dropped again), fills it with
-the same generated trials as bench_pages.py, collects static files, starts gunicorn
-exactly as production would (only the bind address and the trusted proxy differ: wrk
-plays the TLS proxy, sending X-Forwarded-Proto from 127.0.0.1), and waits for /readyz.
+Needs wrk (`apt-get install -y wrk`), a PostgreSQL server and, for `--cache redis` (the
+default), Redis at 127.0.0.1:6379. Builds the throwaway database `trialportal_load`
+(dropped and made afresh, then dropped again) with the demo trials (`load_demo_trials`,
+the default) or N generated trials (as bench_pages.py makes them), collects static
+files, starts gunicorn exactly as production would (only the bind address, the trusted
+proxy and the benchmark's hello-world page differ: wrk plays the TLS proxy, sending
+X-Forwarded-Proto from 127.0.0.1), and waits for /readyz.
 
-Prints a markdown table: requests per second, latency percentiles, and errors (non-2xx
-answers and socket errors), which must be 0. Exits 1 if any run had an error.
+The hello-world page (`TRIALPORTAL_BENCHMARK_HELLO`) is a view in the same Django project,
+behind the same middleware, in the same gunicorn: the framework's ceiling on this machine,
+so each page's share of its throughput measures the page's own cost. Every page is warmed
+up (each worker fills the cache it reads) before any is measured.
+
+Prints the machine's load (`uptime`), then a markdown table: requests per second, latency
+percentiles (p50, p95, p99), errors (non-2xx answers and socket errors, which must be 0)
+and the ratio to hello-world (the mean of a run before and one after the pages); then the
+resident memory of each gunicorn worker. Exits 1 if any run had an error.
 """
 
 import argparse
@@ -31,13 +41,27 @@ sys.path.insert(0, str(BENCHMARKS))
 import bench_pages  # noqa: E402 - the data generator, next to this script
 
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/trialportal_load"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/3"
+HELLO = "hello-world"
+HELLO_AGAIN = "hello-world, again"
+# wrk's own summary has no p95: this script prints the percentiles we report.
+PERCENTILES_LUA = """
+done = function(summary, latency, requests)
+  io.write(string.format("PERCENTILES %d %d %d\\n",
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--trials", type=int, default=2000)
-    parser.add_argument("--duration", type=int, default=60, help="seconds per page")
-    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--data", choices=["demo", "generated"], default="demo")
+    parser.add_argument("--trials", type=int, default=2000, help="with --data generated")
+    parser.add_argument("--cache", choices=["redis", "memory"], default="redis")
+    parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL)
+    parser.add_argument("--duration", type=int, default=15, help="seconds per page")
+    parser.add_argument("--warm-up", type=int, default=3, help="seconds per page")
+    parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--port", type=int, default=18500)
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL)
@@ -45,52 +69,67 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def production_environment(database_url: str, port: int) -> dict:
-    return {
+def production_environment(args) -> dict:
+    env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "trialportal.settings",
         "TRIALPORTAL_ENV_FILE": os.devnull,
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "load-test-only-" + "x" * 50,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DATABASE_URL": database_url,
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "DATABASE_URL": args.postgres_url,
+        "GUNICORN_BIND": f"127.0.0.1:{args.port}",
         # wrk stands in for the TLS proxy on this host.
         "TRIALPORTAL_TRUSTED_PROXIES": "127.0.0.1",
+        "TRIALPORTAL_BENCHMARK_HELLO": "1",
     }
+    env.pop("REDIS_URL", None)
+    if args.cache == "redis":
+        env["REDIS_URL"] = args.redis_url
+    return env
 
 
-def build_database(args) -> str:
-    """Migrated, filled and analysed; returns the slug of a published trial."""
+def build_database(args) -> dict[str, str]:
+    """Migrated, filled and analysed; returns the pages to measure, by name."""
     bench_pages.reset_postgres_database(args.postgres_url, create=True)
-    os.environ.update(production_environment(args.postgres_url, args.port))
+    os.environ.update(production_environment(args))
     import random
 
     import django
 
     django.setup()
+    from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection
     from django.db.models import Count
 
-    from trials.models import Trial
+    from trials.models import CancerType, Trial
 
     call_command("migrate", verbosity=0, interactive=False)
-    reference = bench_pages.create_reference_data()
-    bench_pages.create_trials(0, args.trials, reference, random.Random(args.seed))
+    if args.data == "demo":
+        call_command("load_demo_trials", verbosity=0)
+    else:
+        reference = bench_pages.create_reference_data()
+        bench_pages.create_trials(0, args.trials, reference, random.Random(args.seed))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     call_command("collectstatic", verbosity=0, interactive=False)
-    # As bench_pages.py times it: a published trial with five arms.
+    cache.clear()  # nothing from an earlier run
+    # The trial with the most arms (ESMART in the demo data), a group with its types.
     trial = (
-        Trial.objects.published()
-        .annotate(arm_count=Count("arms"))
-        .filter(arm_count=5)
-        .order_by("pk")
-        .first()
-    )
+        Trial.objects.published().annotate(arm_count=Count("arms")).order_by("-arm_count", "pk")
+    ).first()
+    group = CancerType.objects.filter(parent=None).order_by("name").first()
     connection.close()
-    return trial.slug
+    return {
+        HELLO: "/benchmark/hello/",
+        "home": "/",
+        "finder, unfiltered": "/trials/",
+        "finder, 3 filters": f"/trials/?cancer_type={group.slug}&open=1&age=8",
+        "finder, text search": "/trials/?q=relapsed+neuroblastoma",
+        f"trial page ({trial.short_name})": trial.get_absolute_url(),
+        "cancer-type group page": group.get_absolute_url(),
+    }
 
 
 def start_gunicorn(env: dict, port: int, log) -> subprocess.Popen:
@@ -113,20 +152,16 @@ def start_gunicorn(env: dict, port: int, log) -> subprocess.Popen:
     sys.exit("gunicorn did not become ready within 60 seconds")
 
 
-WRK_LATENCY = re.compile(r"^\s+(50|75|90|99)%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
-UNITS = {"us": 0.001, "ms": 1, "s": 1000}
-
-
-def run_wrk(args, url: str) -> dict:
+def run_wrk(args, url: str, duration: int, script: Path) -> dict:
     output = subprocess.run(
         [
             "wrk",
             f"--threads={args.wrk_threads}",
             f"--connections={args.connections}",
-            f"--duration={args.duration}s",
+            f"--duration={duration}s",
             # A request is an error if it takes longer than gunicorn's own timeout.
             "--timeout=30s",
-            "--latency",
+            f"--script={script}",
             "--header=X-Forwarded-Proto: https",
             url,
         ],
@@ -134,56 +169,86 @@ def run_wrk(args, url: str) -> dict:
         text=True,
         check=True,
     ).stdout
-    requests = int(re.search(r"(\d+) requests in", output).group(1))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     sockets = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
+    p50, p95, p99 = (int(us) / 1000 for us in re.search(r"PERCENTILES (\d+) (\d+) (\d+)",
+                                                          output).groups())  # fmt: skip
     return {
-        "requests": requests,
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "latency_ms": {
-            int(p): float(value) * UNITS[unit] for p, value, unit in WRK_LATENCY.findall(output)
-        },
+        "latency_ms": {50: p50, 95: p95, 99: p99},
         "errors": (int(non_2xx.group(1)) if non_2xx else 0)
         + (sum(int(n) for n in sockets.groups()) if sockets else 0),
         "raw": output,
     }
 
 
+def worker_memory_mb(master_pid: int) -> list[float]:
+    """Resident memory of each gunicorn worker (children of the master), in MB."""
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        sizes.append(int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024)
+    return sizes
+
+
+def uptime() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
 def main() -> int:
     args = parse_args()
-    slug = build_database(args)
-    env = production_environment(args.postgres_url, args.port)
-    pages = {"finder `/trials/`": "/trials/", f"trial page `/trials/{slug}/`": f"/trials/{slug}/"}
+    pages = build_database(args)
+    env = production_environment(args)
     results = {}
-    log_path = Path(tempfile.mkdtemp(prefix="trialportal-load-")) / "gunicorn.log"
+    workdir = Path(tempfile.mkdtemp(prefix="trialportal-load-"))
+    script = workdir / "percentiles.lua"
+    script.write_text(PERCENTILES_LUA)
+    log_path = workdir / "gunicorn.log"
+    load_before = uptime()
     with open(log_path, "w") as log:
         server = start_gunicorn(env, args.port, log)
         try:
-            for name, path in pages.items():
+            urls = {name: f"http://127.0.0.1:{args.port}{path}" for name, path in pages.items()}
+            for url in urls.values():
+                run_wrk(args, url, args.warm_up, script)
+            # Hello-world first and last: the machine is shared, so the ceiling is the
+            # mean of the two, and their difference shows how much the load moved.
+            for name in [*urls, HELLO_AGAIN]:
                 print(f"  {name}: {args.connections} connections for {args.duration} s ...",
                       file=sys.stderr)  # fmt: skip
-                results[name] = run_wrk(args, f"http://127.0.0.1:{args.port}{path}")
+                results[name] = run_wrk(args, urls[HELLO if name == HELLO_AGAIN else name],
+                                        args.duration, script)  # fmt: skip
+            memory = worker_memory_mb(server.pid)
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(60)
+    load_after = uptime()
     bench_pages.reset_postgres_database(args.postgres_url, create=False)
 
     server_errors = sum(1 for line in log_path.read_text().splitlines() if '"status": 5' in line)
-    print(f"\ngunicorn (gunicorn.conf.py defaults: {workers_note()}), PostgreSQL, "
-          f"{args.trials} trials, {args.connections} connections, {args.duration} s per page, "
-          f"on {os.cpu_count()} CPU cores shared with PostgreSQL and wrk, "
-          f"load average {os.getloadavg()[0]:.1f} at the end\n")  # fmt: skip
-    print("| page | requests | requests/s | p50 ms | p90 ms | p99 ms | errors |")
+    data = "the demo trials" if args.data == "demo" else f"{args.trials} generated trials"
+    cache = "Redis" if args.cache == "redis" else "each process's memory"
+    print(f"\ngunicorn (gunicorn.conf.py defaults: {workers_note()}), PostgreSQL, {data}, "
+          f"page cache in {cache}, {args.connections} connections, {args.duration} s per page "
+          f"after {args.warm_up} s of warm-up, on {os.cpu_count()} CPU cores shared with "
+          f"PostgreSQL and wrk\n")  # fmt: skip
+    print(f"    before: {load_before}\n    after:  {load_after}\n")
+    print("| page | requests/s | p50 ms | p95 ms | p99 ms | errors | of hello-world |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    ceiling = (results[HELLO]["rps"] + results[HELLO_AGAIN]["rps"]) / 2
     for name, result in results.items():
         latency = result["latency_ms"]
         print(
-            f"| {name} | {result['requests']} | {result['rps']:.0f} | {latency.get(50, 0):.0f} "
-            f"| {latency.get(90, 0):.0f} | {latency.get(99, 0):.0f} | {result['errors']} |"
+            f"| {name} | {result['rps']:.0f} | {latency[50]:.1f} | {latency[95]:.1f} "
+            f"| {latency[99]:.1f} | {result['errors']} | {result['rps'] / ceiling:.0%} |"
         )
-    print(f"\n5xx lines in the access log: {server_errors} (log: {log_path})")
+    sizes = ", ".join(f"{mb:.0f} MB" for mb in memory)
+    print(f"\nResident memory of each worker after the runs: {sizes}, largest {max(memory):.0f} MB")
+    print(f"5xx lines in the access log: {server_errors} (log: {log_path})")
     failed = server_errors or any(result["errors"] for result in results.values())
     return 1 if failed else 0
 
