@@ -32,10 +32,12 @@ timeout = env_int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = env_int("GUNICORN_KEEPALIVE", 5)
 
-# Restart each worker after about a thousand requests (at different moments, thanks to
-# the jitter), so a slow leak never grows and workers never all restart at once.
-max_requests = env_int("GUNICORN_MAX_REQUESTS", 1000)
-max_requests_jitter = env_int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+# Restart each worker after about ten thousand requests (at different moments, thanks to
+# the jitter), so a slow leak never grows and workers never all restart at once. Not
+# sooner: a new worker spends a second or more of CPU loading Django and fills its caches
+# again, which after every thousand requests cost more than serving a cached page.
+max_requests = env_int("GUNICORN_MAX_REQUESTS", 10000)
+max_requests_jitter = env_int("GUNICORN_MAX_REQUESTS_JITTER", 1000)
 
 # X-Forwarded-Proto (is this HTTPS?) is believed only from these proxies: the same
 # list Django uses for X-Forwarded-For. Nobody by default; 127.0.0.1 for a proxy on
