@@ -54,7 +54,7 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 
-FINDER = "/trials/"
+FINDER = "/en/trials/"
 
 
 @pytest.fixture
@@ -94,14 +94,14 @@ def live(solid_tumors):
 
 
 PUBLIC_URLS = [
-    "/",
+    "/en/",
     FINDER,
-    "/trials/?status=recruiting&q=LIVE",
-    "/trials/live/",
-    "/cancer-types/solid-tumors/",
-    "/glossary/",
-    "/feed/",
-    "/feed/changes/",
+    "/en/trials/?status=recruiting&q=LIVE",
+    "/en/trials/live/",
+    "/en/cancer-types/solid-tumors/",
+    "/en/glossary/",
+    "/en/feed/",
+    "/en/feed/changes/",
     "/sitemap.xml",
     "/api/v1/trials/?q=LIVE",
     "/api/v1/trials/live/",
@@ -119,55 +119,61 @@ def test_a_repeat_visit_is_served_from_the_cache_with_its_validators(visit, clie
 
 
 def test_a_304_from_a_cached_page_stops_once_something_changes(client, live):
-    etag = client.get("/trials/live/")["ETag"]
-    assert client.get("/trials/live/", headers={"If-None-Match": etag}).status_code == 304
+    etag = client.get("/en/trials/live/")["ETag"]
+    assert client.get("/en/trials/live/", headers={"If-None-Match": etag}).status_code == 304
     live.summary = "A newer summary."
     live.save()
-    response = client.get("/trials/live/", headers={"If-None-Match": etag})
+    response = client.get("/en/trials/live/", headers={"If-None-Match": etag})
     assert response.status_code == 200
     assert "A newer summary." in response.text
     assert response["ETag"] != etag
 
 
 def test_the_address_language_and_kind_of_answer_each_have_their_own_page(visit, live):
+    # The API speaks the language asked for (Accept-Language) at one address (before a
+    # page sets the language cookie, which would then decide).
+    dutch = visit("/api/v1/trials/live/", headers={"Accept-Language": "nl"})
+    english = visit("/api/v1/trials/live/", headers={"Accept-Language": "en"})
+    assert '"status_label": "Open voor inclusie"' in dutch
+    assert '"status_label": "Open for inclusion"' in english
     TrialFactory(short_name="OTHER", status=Status.COMPLETED)
     assert ">LIVE<" in visit(FINDER + "?status=recruiting")
     assert ">LIVE<" not in visit(FINDER + "?status=completed")
-    assert '<html lang="nl">' in visit("/trials/live/", headers={"Accept-Language": "nl"})
-    assert '<html lang="en">' in visit("/trials/live/", headers={"Accept-Language": "en"})
+    assert '<html lang="nl">' in visit("/nl/trials/live/")
+    assert '<html lang="en">' in visit("/en/trials/live/")
     partial = visit(FINDER, headers={"X-Finder-Partial": "finder"})
     assert "<html" not in partial and "<html" in visit(FINDER)
 
 
 def test_staff_never_get_or_fill_the_cache(publisher_client, client, live):
     for _ in range(3):
-        response = publisher_client.get("/trials/live/")
+        response = publisher_client.get("/en/trials/live/")
         assert response.status_code == 200
         assert response.context is not None  # rendered, not from the cache
     # Their visits left nothing for families: the next anonymous visit renders the page.
-    response = client.get("/trials/live/")
+    response = client.get("/en/trials/live/")
     assert response.context is not None
 
 
 def test_the_staff_preview_of_waiting_changes_never_reaches_families(
     editor_client, client, live, visit
 ):
-    visit("/trials/live/")
+    visit("/en/trials/live/")
     data, prefixes = change_form_data(editor_client, live)
     data["summary"] = "A change still waiting for approval."
     assert editor_client.post(change_url(live), data).status_code == 302
-    preview = editor_client.get("/trials/live/preview/")
+    preview = editor_client.get("/en/trials/live/preview/")
     assert "A change still waiting for approval." in preview.text
     assert "no-cache" in preview["Cache-Control"]
-    page = visit("/trials/live/")
+    page = visit("/en/trials/live/")
     assert "The published summary." in page
     assert "A change still waiting for approval." not in page
 
 
 def test_a_visitor_with_a_pending_message_gets_a_fresh_page(client, live, visit):
-    visit("/trials/live/")
+    visit("/en/trials/live/")
     client.cookies["messages"] = "something for this visitor"
-    assert client.get("/trials/live/").context is not None
+    assert client.get("/en/trials/live/").context is not None
 
 
 calls = []
@@ -222,8 +228,8 @@ def test_cached_pages_keep_the_security_headers_with_no_nonce(settings, live):
     settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     settings.SECURE_HSTS_PRELOAD = True
     browser = Client()
-    rendered = browser.get("/trials/live/", secure=True)
-    cached = browser.get("/trials/live/", secure=True)
+    rendered = browser.get("/en/trials/live/", secure=True)
+    cached = browser.get("/en/trials/live/", secure=True)
     assert rendered.context is not None and cached.context is None
     for header in [
         "Content-Security-Policy",
@@ -247,38 +253,38 @@ def test_cached_pages_keep_the_security_headers_with_no_nonce(settings, live):
 def test_publishing_shows_the_trial(visit, client, live, publisher_client):
     draft = TrialFactory(short_name="NEWLY", slug="newly", publication="draft")
     assert ">NEWLY<" not in visit(FINDER)
-    assert client.get("/trials/newly/").status_code == 404
+    assert client.get("/en/trials/newly/").status_code == 404
     draft.publish(user=publisher_client.user)
     assert ">NEWLY<" in visit(FINDER)
-    assert "NEWLY" in visit("/trials/newly/")
+    assert "NEWLY" in visit("/en/trials/newly/")
 
 
 def test_withdrawing_hides_the_trial(visit, client, live, publisher_client):
     assert ">LIVE<" in visit(FINDER)
-    visit("/trials/live/")
+    visit("/en/trials/live/")
     live.withdraw(user=publisher_client.user)
     assert ">LIVE<" not in visit(FINDER)
-    assert client.get("/trials/live/").status_code == 404
+    assert client.get("/en/trials/live/").status_code == 404
 
 
 def test_a_status_change_by_a_publisher_shows_at_once(visit, live, publisher_client):
-    assert '<span class="status status--open">' in visit("/trials/live/")
+    assert '<span class="status status--open">' in visit("/en/trials/live/")
     save_through_admin(publisher_client, live, status=Status.COMPLETED)
-    assert '<span class="status status--closed">Completed</span>' in visit("/trials/live/")
+    assert '<span class="status status--closed">Completed</span>' in visit("/en/trials/live/")
     assert ">LIVE<" not in visit(FINDER + "?open=1")
 
 
 def test_a_publishers_save_of_a_published_trial_goes_live(visit, live, publisher_client):
-    assert "The published summary." in visit("/trials/live/")
+    assert "The published summary." in visit("/en/trials/live/")
     save_through_admin(publisher_client, live, summary="<p>The corrected summary.</p>")
-    assert "The corrected summary." in visit("/trials/live/")
+    assert "The corrected summary." in visit("/en/trials/live/")
 
 
 def test_approving_waiting_changes_shows_them(visit, live, editor_client, publisher_client):
     save_through_admin(editor_client, live, summary="<p>The approved summary.</p>")
-    assert "The published summary." in visit("/trials/live/")
+    assert "The published summary." in visit("/en/trials/live/")
     assert decide(publisher_client, live, "_approve").status_code == 302
-    assert "The approved summary." in visit("/trials/live/")
+    assert "The approved summary." in visit("/en/trials/live/")
 
 
 def edit_arm(data, prefixes, trial):
@@ -312,66 +318,66 @@ def add_investigator(data, prefixes, trial):
 def test_a_publishers_edit_of_arms_approvals_numbers_and_investigators_goes_live(
     visit, live, publisher_client, edit
 ):
-    visit("/trials/live/")
+    visit("/en/trials/live/")
     data, prefixes = change_form_data(publisher_client, live)
     expected = edit(data, prefixes, live)
     response = publisher_client.post(change_url(live), data)
     assert response.status_code == 302, response.context and response.context["errors"]
-    assert expected in visit("/trials/live/")
+    assert expected in visit("/en/trials/live/")
 
 
 def test_deleting_a_trial_removes_it(visit, client, live, publisher_client, staff_client):
     assert ">LIVE<" in visit(FINDER)
-    visit("/trials/live/")
+    visit("/en/trials/live/")
     staff_client.post(f"/admin/trials/trial/{live.pk}/delete/", {"post": "yes"})
     assert ">LIVE<" not in visit(FINDER)
-    assert client.get("/trials/live/").status_code == 404
+    assert client.get("/en/trials/live/").status_code == 404
 
 
 def test_restoring_an_earlier_version_shows_it(visit, live, publisher_client):
     save_through_admin(publisher_client, live, summary="<p>A mistaken summary.</p>")
-    assert "A mistaken summary." in visit("/trials/live/")
+    assert "A mistaken summary." in visit("/en/trials/live/")
     [first, *_] = Version.objects.get_for_object(live).order_by("pk")
     url = f"/admin/trials/trial/{live.pk}/history/{first.pk}/"
     assert (
         publisher_client.post(url, rendered_form_data(publisher_client.get(url))).status_code == 302
     )
-    assert "The published summary." in visit("/trials/live/")
+    assert "The published summary." in visit("/en/trials/live/")
 
 
 def test_renaming_or_moving_a_cancer_type_shows_everywhere(visit, live, solid_tumors):
     neuroblastoma = CancerTypeFactory(name="Neuroblastoma", slug="neuroblastoma")
-    assert "Solid tumors" in visit("/")
-    assert "Solid tumors" in visit("/cancer-types/solid-tumors/")
-    assert ">LIVE<" not in visit("/cancer-types/neuroblastoma/")
+    assert "Solid tumors" in visit("/en/")
+    assert "Solid tumors" in visit("/en/cancer-types/solid-tumors/")
+    assert ">LIVE<" not in visit("/en/cancer-types/neuroblastoma/")
     solid_tumors.name = "Solid tumours"
     solid_tumors.save()
-    assert "Solid tumours" in visit("/")
-    assert "Solid tumours" in visit("/cancer-types/solid-tumors/")
+    assert "Solid tumours" in visit("/en/")
+    assert "Solid tumours" in visit("/en/cancer-types/solid-tumors/")
     # Moved under the group: the group's page now names it as one of its types.
     neuroblastoma.parent = solid_tumors
     neuroblastoma.save()
-    assert "/cancer-types/neuroblastoma/" in visit("/cancer-types/solid-tumors/")
-    assert ">LIVE<" in visit("/cancer-types/neuroblastoma/")
+    assert "/en/cancer-types/neuroblastoma/" in visit("/en/cancer-types/solid-tumors/")
+    assert ">LIVE<" in visit("/en/cancer-types/neuroblastoma/")
 
 
 def test_a_glossary_edit_shows_on_the_glossary_and_the_trial_page(visit, live):
     term = GlossaryTerm.objects.create(term="Dose", slug="dose", explanation="<p>How much.</p>")
-    assert "How much." in visit("/glossary/")
+    assert "How much." in visit("/en/glossary/")
     term.explanation = "<p>How much of a medicine.</p>"
     term.save()
-    assert "How much of a medicine." in visit("/glossary/")
+    assert "How much of a medicine." in visit("/en/glossary/")
 
 
 def test_the_centres_contact_details_show_at_once(visit, live):
     site = SiteSettings.load()
     site.phone = "+31 88 000 00 01"
     site.save()
-    assert "+31 88 000 00 01" in visit("/trials/live/")
+    assert "+31 88 000 00 01" in visit("/en/trials/live/")
     site.phone = "+31 88 000 00 02"
     site.save()
-    assert "+31 88 000 00 02" in visit("/trials/live/")
-    assert "+31 88 000 00 02" in visit("/")
+    assert "+31 88 000 00 02" in visit("/en/trials/live/")
+    assert "+31 88 000 00 02" in visit("/en/")
 
 
 def test_a_new_spelling_variant_changes_search_results(visit, live):
@@ -387,9 +393,9 @@ def test_an_import_replaces_what_families_see(visit, client, live):
     for row in exported:
         if row["model"] == "trials.trial":
             row["fields"]["summary"] = "The imported summary."
-    assert "The published summary." in visit("/trials/live/")
+    assert "The published summary." in visit("/en/trials/live/")
     import_data(exported, replace=True)
-    assert "The imported summary." in visit("/trials/live/")
+    assert "The imported summary." in visit("/en/trials/live/")
 
 
 def test_the_changes_feed_shows_a_trial_opening(
@@ -397,39 +403,39 @@ def test_the_changes_feed_shows_a_trial_opening(
 ):
     live.status = Status.NOT_YET_RECRUITING
     live.save()
-    feed = visit("/feed/changes/")
+    feed = visit("/en/feed/changes/")
     with django_capture_on_commit_callbacks(execute=True):
         save_through_admin(publisher_client, live, status=Status.RECRUITING)
-    assert visit("/feed/changes/") != feed
+    assert visit("/en/feed/changes/") != feed
 
 
 def test_a_new_day_renders_the_pages_again(visit, live, monkeypatch):
     # "Review overdue" notices depend on the date, not on any saved change.
-    visit("/trials/live/")
+    visit("/en/trials/live/")
     tomorrow = datetime.date.today() + datetime.timedelta(days=1)
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: tomorrow)
-    assert Client().get("/trials/live/").context is not None
+    assert Client().get("/en/trials/live/").context is not None
 
 
 def test_an_announced_change_renders_the_pages_again_even_unstamped(
     visit, live, django_capture_on_commit_callbacks
 ):
     # A script's QuerySet.update() touches no updated_at; announcing it is enough.
-    visit("/trials/live/")
+    visit("/en/trials/live/")
     Trial.objects.filter(pk=live.pk).update(summary="Updated by a script.")
     from trials.signals import announce_public_change
 
     with django_capture_on_commit_callbacks(execute=True):
         announce_public_change(live.pk, reason="changed")
-    assert "Updated by a script." in visit("/trials/live/")
+    assert "Updated by a script." in visit("/en/trials/live/")
 
 
 def test_a_lost_generation_renders_the_pages_again(visit, live):
-    visit("/trials/live/")
+    visit("/en/trials/live/")
     new_generation()
-    assert Client().get("/trials/live/").context is not None
+    assert Client().get("/en/trials/live/").context is not None
     cache.delete(GENERATION_KEY)
-    assert Client().get("/trials/live/").context is not None
+    assert Client().get("/en/trials/live/").context is not None
 
 
 # A shared cache (Redis) -----------------------------------------------------------------
@@ -453,9 +459,9 @@ def test_pages_are_shared_through_redis(settings, visit, live, worker_id):
         }
     }
     try:
-        assert "The published summary." in visit("/trials/live/")
+        assert "The published summary." in visit("/en/trials/live/")
         live.summary = "Changed while cached in Redis."
         live.save()
-        assert "Changed while cached in Redis." in visit("/trials/live/")
+        assert "Changed while cached in Redis." in visit("/en/trials/live/")
     finally:
         cache.clear()
