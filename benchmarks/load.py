@@ -98,10 +98,13 @@ def build_database(args) -> dict[str, str]:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection
     from django.db.models import Count
+    from django.urls import reverse
+    from django.utils import translation
 
     from trials.models import CancerType, Trial
 
@@ -121,15 +124,18 @@ def build_database(args) -> dict[str, str]:
     ).first()
     group = CancerType.objects.filter(parent=None).order_by("name").first()
     connection.close()
-    return {
-        HELLO: "/benchmark/hello/",
-        "home": "/",
-        "finder, unfiltered": "/trials/",
-        "finder, 3 filters": f"/trials/?cancer_type={group.slug}&open=1&age=8",
-        "finder, text search": "/trials/?q=relapsed+neuroblastoma",
-        f"trial page ({trial.short_name})": trial.get_absolute_url(),
-        "cancer-type group page": group.get_absolute_url(),
-    }
+    # The pages in the language families get by default (/nl/...).
+    with translation.override(settings.TRIALPORTAL_DEFAULT_LANGUAGE):
+        finder = reverse("trials:list")
+        return {
+            HELLO: "/benchmark/hello/",
+            "home": reverse("trials:home"),
+            "finder, unfiltered": finder,
+            "finder, 3 filters": f"{finder}?cancer_type={group.slug}&open=1&age=8",
+            "finder, text search": f"{finder}?q=relapsed+neuroblastoma",
+            f"trial page ({trial.short_name})": trial.get_absolute_url(),
+            "cancer-type group page": group.get_absolute_url(),
+        }
 
 
 def start_gunicorn(env: dict, port: int, log) -> subprocess.Popen:
