@@ -1,4 +1,7 @@
+from functools import wraps
+
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import get_language
@@ -14,17 +17,33 @@ from .models import CONFIRM_SALT, CONFIRMATION_WINDOW, UNSUBSCRIBE_SALT, Subscri
 from .subscribe import request_subscription, too_many_requests_from
 
 
+def refuse_cross_site_posts(view):
+    """Browsers say where a post comes from (Sec-Fetch-Site, sent by every current browser):
+    a form on another site posting here is refused, without a token in the page."""
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        if request.method == "POST" and request.headers.get("Sec-Fetch-Site") == "cross-site":
+            raise PermissionDenied("Cross-site post to the follow form.")
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
 # No CSRF token: it protects what a visitor's cookies allow, and this form needs none. A
 # forged post could only ask for a confirmation email, which anyone may do directly (and
-# which is rate-limited per address). Without a token, the trial and cancer-type pages that
-# carry the form are the same for everyone, so they can be served from the page cache.
+# which is rate-limited per address), and browsers' cross-site posts are refused anyway.
+# Without a token, the trial and cancer-type pages that carry the form are the same for
+# everyone, so they can be served from the page cache.
 @csrf_exempt
+@refuse_cross_site_posts
 @require_http_methods(["GET", "POST"])
 def follow_trial(request, slug):
     return _follow(request, get_object_or_404(Trial.objects.published(), slug=slug))
 
 
 @csrf_exempt
+@refuse_cross_site_posts
 @require_http_methods(["GET", "POST"])
 def follow_cancer_type(request, slug):
     return _follow(request, get_object_or_404(CancerType, slug=slug))

@@ -20,7 +20,7 @@ from trials.events import record_public_change
 from trials.models import ArmStatus, Publication, Status
 from trials.signals import announce_public_change
 
-from .factories import ArmFactory, TrialFactory
+from .factories import ArmFactory, CancerTypeFactory, TrialFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -335,3 +335,25 @@ def test_trial_and_cancer_type_pages_offer_the_form_with_a_privacy_line(
 def test_tampered_links_are_refused(client, esmart):
     assert client.get("/en/follow/confirm/WzEsIm5vIl0:1xVxsv:forged/").status_code == 400
     assert client.post("/en/follow/unsubscribe/WzEsIm5vIl0:1xVxsv:forged/").status_code == 400
+
+
+@pytest.mark.parametrize("fetch_site", ["same-origin", "none", None])
+def test_the_form_needs_no_token_from_this_site(client, esmart, fetch_site):
+    extra = {"HTTP_SEC_FETCH_SITE": fetch_site} if fetch_site else {}
+    csrf_client = client.__class__(enforce_csrf_checks=True)
+    response = csrf_client.post(
+        "/en/follow/trials/esmart/", {"email": ADDRESS, "website": ""}, **extra
+    )
+    assert response.status_code == 302
+    assert Subscription.objects.filter(email=ADDRESS).exists()
+
+
+@pytest.mark.parametrize("page", ["trial", "cancer type"])
+def test_a_form_on_another_site_cannot_post_to_the_follow_form(client, esmart, page):
+    if page == "trial":
+        url = "/en/follow/trials/esmart/"
+    else:
+        url = f"/nl/follow/cancer-types/{CancerTypeFactory().slug}/"
+    response = client.post(url, {"email": ADDRESS, "website": ""}, HTTP_SEC_FETCH_SITE="cross-site")
+    assert response.status_code == 403
+    assert not Subscription.objects.exists()
