@@ -167,7 +167,7 @@ def test_the_public_page_says_a_translation_may_be_out_of_date_until_staff_confi
     bilingual.eligibility_en = "<p>Children whose cancer came back, aged 1 to 18.</p>"
     bilingual.save()
     outdated = "Kinderen bij wie de kanker is teruggekomen.</p></div>"
-    assert "may be out of date" in notices(page(client, bilingual, "nl").split(outdated)[1])[0]
+    assert "misschien niet actueel" in notices(page(client, bilingual, "nl").split(outdated)[1])[0]
     assert "may be out of date" not in page(client, bilingual, "en")
 
     form = staff_client.get(change_url(bilingual)).text
@@ -176,7 +176,7 @@ def test_the_public_page_says_a_translation_may_be_out_of_date_until_staff_confi
 
     bilingual.refresh_from_db()
     assert bilingual.outdated_translations() == []
-    assert "may be out of date" not in page(client, bilingual, "nl")
+    assert "misschien niet actueel" not in page(client, bilingual, "nl")
     assert (
         "text changed after it was translated" not in staff_client.get(change_url(bilingual)).text
     )

@@ -160,7 +160,7 @@ def test_the_staff_preview_of_waiting_changes_never_reaches_families(
 ):
     visit("/en/trials/live/")
     data, prefixes = change_form_data(editor_client, live)
-    data["summary"] = "A change still waiting for approval."
+    data["summary_en"] = "A change still waiting for approval."
     assert editor_client.post(change_url(live), data).status_code == 302
     preview = editor_client.get("/en/trials/live/preview/")
     assert "A change still waiting for approval." in preview.text
@@ -289,7 +289,7 @@ def test_approving_waiting_changes_shows_them(visit, live, editor_client, publis
 
 def edit_arm(data, prefixes, trial):
     arm = trial.arms.get(name="Arm A")
-    data[f"{prefixes[Arm]}-{row_index(data, prefixes[Arm], arm.pk)}-name"] = "Arm renamed"
+    data[f"{prefixes[Arm]}-{row_index(data, prefixes[Arm], arm.pk)}-name_en"] = "Arm renamed"
     return "Arm renamed"
 
 
@@ -392,7 +392,7 @@ def test_an_import_replaces_what_families_see(visit, client, live):
     exported = json.loads(export_json())
     for row in exported:
         if row["model"] == "trials.trial":
-            row["fields"]["summary"] = "The imported summary."
+            row["fields"]["summary_en"] = "The imported summary."
     assert "The published summary." in visit("/en/trials/live/")
     import_data(exported, replace=True)
     assert "The imported summary." in visit("/en/trials/live/")

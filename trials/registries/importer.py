@@ -185,6 +185,7 @@ def _nct_id_of(data) -> str:
 
 def _store_record(trial, study: Study, *, data, how, unmapped) -> RegistryRecord:
     record = RegistryRecord.objects.filter(trial=trial).first() or RegistryRecord(trial=trial)
+    shown_before = record.last_update_posted if record.pk else None
     record.identifier = study.nct_id
     record.data = data
     record.received_at = timezone.now()
@@ -192,7 +193,6 @@ def _store_record(trial, study: Study, *, data, how, unmapped) -> RegistryRecord
     record.last_update_posted = study.last_update_posted
     record.warnings = study.warnings
     record.unmapped_conditions = unmapped
-    shown_before = record.last_update_posted if record.pk else None
     record.full_clean(exclude=["trial"])
     record.save()
     if trial.is_public and shown_before != record.last_update_posted:
