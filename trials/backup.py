@@ -29,13 +29,20 @@ audit = logging.getLogger("trialportal.audit")
 
 APP_LABEL = "trials"
 HISTORY_MODELS = ("reversion.Revision", "reversion.Version")
+# Kept by the database itself (its triggers move it on every write, an import included):
+# restoring an old value could make a cached page look current.
+NOT_EXPORTED = ("trials.ContentVersion",)
 
 
 def content_models(*, history: bool = False) -> list:
     """The models to export, each after every model it refers to. A model that refers to
     the history (changes awaiting approval are revisions) is history itself."""
     history_models = [apps.get_model(label) for label in HISTORY_MODELS]
-    models = list(apps.get_app_config(APP_LABEL).get_models())
+    models = [
+        model
+        for model in apps.get_app_config(APP_LABEL).get_models()
+        if model._meta.label not in NOT_EXPORTED
+    ]
     if history:
         models += history_models
     else:

@@ -1,11 +1,11 @@
 """Conditional GET for the public pages, feeds and API: an ETag and Last-Modified that cost
 one small query, so a client that already has the current answer gets a 304.
 
-They are site-wide: any change to public content (a trial, its arms or approvals through
-the trial form, a cancer type, a glossary word, an organisation, an investigator, the
-centre's settings, a spelling variant), a deleted row (the counts), a new release of the
-code or a new day (review notices) changes every page's validators.
-Coarse, but never stale, and cheap enough to compute on every request. The same version
+They are site-wide: any write to public content (a trial, its arms, approvals, numbers,
+people or cancer types, a cancer type, a glossary word, the centre's settings, a spelling
+variant, an old address; models.content_version lists the tables), however it was made, a
+new release of the code or a new day (review notices) changes every page's validators.
+Coarse, but never stale, and one primary-key read per request. The same version
 keys the page cache (trials.page_cache), so a 304 and a cached page agree."""
 
 import datetime
@@ -15,23 +15,12 @@ from functools import wraps
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import DateTimeField
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition
 
-from .models import (
-    CancerType,
-    GlossaryTerm,
-    Investigator,
-    Organisation,
-    Publication,
-    SiteSettings,
-    SpellingVariant,
-    Trial,
-    TrialEvent,
-)
+from .models import ContentVersion
 from .page_cache import VARIES_WITH, cached_page
 
 # Pages change when the code does: a restart (a release) starts new validators.
@@ -56,39 +45,12 @@ def code_fingerprint() -> str:
 
 
 CODE_FINGERPRINT = code_fingerprint()
-# The centre's settings too (every page shows its name, contact details and look), and the
-# spelling variants (search results, in the API too, change with them).
-STAMPED_MODELS = (
-    Trial,
-    CancerType,
-    GlossaryTerm,
-    Organisation,
-    Investigator,
-    SiteSettings,
-    SpellingVariant,
-)
 
 
 @dataclass(frozen=True)
 class ContentStamp:
     fingerprint: str
     last_modified: datetime.datetime
-
-
-def _stamp_sql() -> tuple[str, list]:
-    # Only our models' own table and column names go into the text; values are parameters.
-    quote = connection.ops.quote_name
-    parts = []
-    for model in STAMPED_MODELS:
-        table = quote(model._meta.db_table)
-        parts.append(f"(SELECT MAX({quote('updated_at')}) FROM {table})")  # noqa: S608
-        parts.append(f"(SELECT COUNT(*) FROM {table})")  # noqa: S608
-    trials = quote(Trial._meta.db_table)
-    # The changes feed's rows, added (never changed) after a trial's change is committed.
-    events = quote(TrialEvent._meta.db_table)
-    parts.append(f"(SELECT MAX({quote('id')}) FROM {events})")  # noqa: S608
-    parts.append(f"(SELECT COUNT(*) FROM {trials} WHERE {quote('publication')} = %s)")  # noqa: S608
-    return "SELECT " + ", ".join(parts), [Publication.PUBLISHED]
 
 
 def _as_datetime(value) -> datetime.datetime | None:
@@ -100,17 +62,16 @@ def _as_datetime(value) -> datetime.datetime | None:
 
 
 def content_stamp(request=None) -> ContentStamp:
-    """The state of all public content, read once per request (one query)."""
+    """The state of all public content, read once per request: the one row the database's
+    own triggers move on every write to a public table (models.content_version)."""
     cached = getattr(request, "_content_stamp", None)
     if cached is not None:
         return cached
-    sql, params = _stamp_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    changed = [_as_datetime(value) for value in row[0 : 2 * len(STAMPED_MODELS) : 2]]
-    newest = max([RELEASED_AT, *(value for value in changed if value is not None)])
-    stamp = ContentStamp(fingerprint="|".join(str(value) for value in row), last_modified=newest)
+    row = ContentVersion.objects.filter(pk=1).values_list("counter", "changed_at").first()
+    counter, changed_at = row or (0, None)
+    changed_at = _as_datetime(changed_at)
+    newest = max(RELEASED_AT, changed_at) if changed_at else RELEASED_AT
+    stamp = ContentStamp(fingerprint=f"{counter}|{changed_at}", last_modified=newest)
     if request is not None:
         request._content_stamp = stamp
     return stamp

@@ -30,6 +30,7 @@ from .choices import (
     Status,
     StatusGroup,
 )
+from .content_version import PRIVATE_TABLES, PUBLIC_TABLES, ContentVersion
 from .event import PublicTrialState, TrialEvent, TrialEventKind, TrialEventQuerySet
 from .glossary import GlossaryTerm, GlossaryTermQuerySet
 from .moderation import ChangeRequest
@@ -54,6 +55,9 @@ from .trial import Trial, TrialQuerySet, in_cancer_types, open_first_rank
 from .vocabulary import SpellingVariant
 
 __all__ = [
+    "PRIVATE_TABLES",
+    "PUBLIC_TABLES",
+    "ContentVersion",
     "OPEN_CHANGE_STATES",
     "OPEN_STATUSES",
     "PHASE_EXPLANATIONS",
