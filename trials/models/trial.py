@@ -32,7 +32,6 @@ from ..review import DUE_SOON_DAYS, add_months, latest_review_due_by, review_int
 from ..rich_text import RichTextField, sanitize_html
 from ..signals import announce_public_change
 from .address import KeepsOldAddresses
-from .arm import Arm
 from .cancer_type import CancerType, tags_counting_for
 from .choices import (
     OPEN_STATUSES,
@@ -67,7 +66,13 @@ from .translated import (
 # changes in the history and in edit-conflict messages. The texts written in two languages
 # are stored per language (summary_en, summary_nl ...); their original column only echoes
 # the language of the last save.
-NOT_VERSIONED = ("search_document", "updated_at", *TRANSLATED_FIELDS["Trial"])
+NOT_VERSIONED = (
+    "search_document",
+    "cancer_type_key",
+    "has_open_arm",
+    "updated_at",
+    *TRANSLATED_FIELDS["Trial"],
+)
 # What a stored version of a trial holds besides its own fields (see register_versions()).
 VERSION_FOLLOWS = ("investigator_roles", "arms", "approvals", "registry_numbers")
 
@@ -155,9 +160,7 @@ class TrialQuerySet(models.QuerySet):
         return self.filter(disease_setting__in=[setting, DiseaseSetting.BOTH])
 
     def with_open_arm(self):
-        return self.filter(
-            Exists(Arm.objects.filter(trial_id=OuterRef("pk"), status=ArmStatus.OPEN))
-        )
+        return self.filter(has_open_arm=True)
 
     def search(self, text: str, *, vocabulary=None):
         """Trials matching `text`, annotated with `relevance`: see trials.search.
@@ -443,6 +446,11 @@ class Trial(Translated, KeepsOldAddresses, models.Model):
     # PostgreSQL full-text search: names (weight A), titles (B) and summary (C), filled in
     # by a database trigger on every insert and update. Always empty on SQLite.
     search_document = SearchVectorField(null=True, editable=False)
+    # Kept by database triggers (migration 0016) from the trial's cancer-type tags and its
+    # arms, however they are written, so the finder's counts are a grouped read of the
+    # trials' own index instead of a join of every tag and arm (at a registry's scale).
+    cancer_type_key = models.CharField(max_length=200, default="", editable=False)
+    has_open_arm = models.BooleanField(default=False, editable=False)
 
     address_url_name = "trials:detail"
 
@@ -485,10 +493,12 @@ class Trial(Translated, KeepsOldAddresses, models.Model):
                     "disease_setting",
                     "min_age_months",
                     "max_age_months",
+                    "has_open_arm",
+                    "cancer_type_key",
                     "id",
                 ],
                 condition=Q(publication=Publication.PUBLISHED),
-                name="trial_published_facets",
+                name="trial_published_facet_keys",
             ),
             # The finder's and related trials' order (open first, then by name): the first
             # page is read in order, not sorted from every published trial.
