@@ -6,15 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Publication, Status
-
-
-class TrialEventKind(models.TextChoices):
-    PUBLISHED = "published", _("New trial published")
-    OPENED = "opened", _("Opened for inclusion")
-    CLOSED = "closed", _("Closed for inclusion")
-    ARM_OPENED = "arm_opened", _("Study arm opened")
-    ARM_CLOSED = "arm_closed", _("Study arm closed")
+from .choices import Publication, Status, TrialEventKind
 
 
 class TrialEventQuerySet(models.QuerySet):

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .cancer_type import CancerType
+from .choices import ReceivedHow, RegistryChangeKind, RegistryChangeState
 from .fields import staff_member
 
 
@@ -60,12 +61,6 @@ class ConditionMapping(models.Model):
         return re.search(pattern, condition, re.IGNORECASE) is not None
 
 
-class ReceivedHow(models.TextChoices):
-    FILE = "file", _("read from a file")
-    UPLOAD = "upload", _("uploaded in the admin")
-    FETCH = "fetch", _("fetched from ClinicalTrials.gov")
-
-
 class RegistryRecord(models.Model):
     """The ClinicalTrials.gov record a trial was last compared with, as received."""
 
@@ -99,20 +94,6 @@ class RegistryRecord(models.Model):
 
 
 DISPLAY_MAX = 1000
-
-
-class RegistryChangeKind(models.TextChoices):
-    FIELD = "field", _("field")
-    ARM_ADDED = "arm_added", _("arm added")
-    ARM_REMOVED = "arm_removed", _("arm removed")
-    NUMBER_ADDED = "number_added", _("registry number added")
-
-
-class RegistryChangeState(models.TextChoices):
-    PENDING = "pending", _("pending")
-    ACCEPTED = "accepted", _("accepted")
-    DISMISSED = "dismissed", _("dismissed")
-    SETTLED = "settled", _("no longer different")
 
 
 class PendingRegistryChangeQuerySet(models.QuerySet):

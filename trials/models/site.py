@@ -24,6 +24,7 @@ from ..contrast import (
     readable_text_on,
 )
 from ..rich_text import EDITOR_CONFIG, sanitize_html
+from .choices import FontScope
 from .translated import Translated
 
 # The page colours the brand colours must stand out against (static/css/site.css).
@@ -85,11 +86,6 @@ def default_centre_name() -> str:
 
 def default_centre_country() -> str:
     return settings.TRIALPORTAL_CENTRE_COUNTRY
-
-
-class FontScope(models.TextChoices):
-    HEADINGS = "headings", _("Headings and the site name")
-    EVERYTHING = "everything", _("All text")
 
 
 class SiteSettings(Translated, models.Model):

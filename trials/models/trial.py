@@ -46,13 +46,14 @@ from .choices import (
     InvestigatorRole,
     Phase,
     Publication,
+    RegistryChangeKind,
     Status,
     StatusGroup,
 )
 from .fields import age_limit, staff_member
 from .moderation import ChangeRequest
 from .people import Organisation, TrialInvestigator
-from .registry_watch import PendingRegistryChange, RegistryChangeKind
+from .registry_watch import PendingRegistryChange
 from .site import Contact, SiteSettings, phone_validator
 from .translated import (
     TRANSLATED_FIELDS,
