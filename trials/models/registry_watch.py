@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .cancer_type import CancerType
 from .choices import ReceivedHow, RegistryChangeKind, RegistryChangeState
-from .fields import staff_member
+from .fields import parent_trial, staff_member
 
 
 class ConditionMappingQuerySet(models.QuerySet):
@@ -104,12 +104,7 @@ class PendingRegistryChangeQuerySet(models.QuerySet):
 class PendingRegistryChange(models.Model):
     """One difference between the registry's record and our page, waiting for staff."""
 
-    trial = models.ForeignKey(
-        "Trial",
-        verbose_name=_("trial"),
-        on_delete=models.CASCADE,
-        related_name="registry_changes",
-    )
+    trial = parent_trial("registry_changes")
     kind = models.CharField(_("kind"), max_length=20, choices=RegistryChangeKind)
     # The trial's field name (kind "field"), the arm's name or the registry's code.
     key = models.CharField(_("what"), max_length=200)

@@ -50,11 +50,11 @@ from .choices import (
     Status,
     StatusGroup,
 )
-from .fields import age_limit, staff_member
+from .fields import age_limit, phone_number, staff_member
 from .moderation import ChangeRequest
 from .people import Organisation, TrialInvestigator
 from .registry_watch import PendingRegistryChange
-from .site import Contact, SiteSettings, phone_validator
+from .site import Contact, SiteSettings
 from .translated import (
     TRANSLATED_FIELDS,
     Translated,
@@ -419,9 +419,7 @@ class Trial(Translated, KeepsOldAddresses, models.Model):
             "trial office's phone and email."
         ),
     )
-    contact_phone = models.CharField(
-        _("contact phone"), max_length=40, blank=True, validators=[phone_validator]
-    )
+    contact_phone = phone_number(_("contact phone"))
     contact_email = models.EmailField(_("contact email"), max_length=120, blank=True)
 
     # Page upkeep
