@@ -14,22 +14,29 @@ from .models import CancerType, Trial, TrialEvent
 FEED_LENGTH = 50
 
 
-class TrialsFeed(Feed):
-    """All published trials, the most recently changed first."""
+class PortalFeed(Feed):
+    """An Atom feed whose web page is the finder, at the address named `url_name`."""
 
     feed_type = Atom1Feed
+    url_name = ""
+
+    def link(self):
+        return reverse("trials:list")
+
+    def feed_url(self):
+        return reverse(self.url_name)
+
+
+class TrialsFeed(PortalFeed):
+    """All published trials, the most recently changed first."""
+
+    url_name = "trials:feed"
 
     def title(self):
         return _("Clinical trials at the %(centre)s") % {"centre": settings.TRIALPORTAL_CENTRE_NAME}
 
     def subtitle(self):
         return _("Clinical trials for children and teenagers with cancer, newest changes first.")
-
-    def link(self):
-        return reverse("trials:list")
-
-    def feed_url(self):
-        return reverse("trials:feed")
 
     def trials(self):
         return Trial.objects.published().with_listing_relations()
@@ -86,11 +93,11 @@ class CancerTypeFeed(TrialsFeed):
         )
 
 
-class StatusChangesFeed(Feed):
+class StatusChangesFeed(PortalFeed):
     """What changed for families: a trial opened or closed for inclusion, an arm opened or
     closed, a new trial was published. Events of trials no longer public are left out."""
 
-    feed_type = Atom1Feed
+    url_name = "trials:feed_changes"
 
     def title(self):
         return _("Trials opening and closing at the %(centre)s") % {
@@ -99,12 +106,6 @@ class StatusChangesFeed(Feed):
 
     def subtitle(self):
         return _("New trials, and trials or study arms opening or closing for inclusion.")
-
-    def link(self):
-        return reverse("trials:list")
-
-    def feed_url(self):
-        return reverse("trials:feed_changes")
 
     def items(self):
         return TrialEvent.objects.public().newest_first().select_related("trial")[:FEED_LENGTH]

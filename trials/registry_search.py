@@ -43,14 +43,13 @@ EUCTR_STATUSES = {
     Status.TERMINATED: "prematurely-ended",
     Status.COMPLETED: "completed",
 }
-EUCTR_PHASES = {
-    Phase.EARLY_PHASE_1: ["phase-one"],
-    Phase.PHASE_1: ["phase-one"],
-    Phase.PHASE_1_2: ["phase-one", "phase-two"],
-    Phase.PHASE_2: ["phase-two"],
-    Phase.PHASE_2_3: ["phase-two", "phase-three"],
-    Phase.PHASE_3: ["phase-three"],
-    Phase.PHASE_4: ["phase-four"],
+# The Register's phases are ClinicalTrials.gov's numbers in words (early phase 1: phase one).
+EUCTR_PHASE_WORDS = {
+    "0": "phase-one",
+    "1": "phase-one",
+    "2": "phase-two",
+    "3": "phase-three",
+    "4": "phase-four",
 }
 
 
@@ -77,6 +76,11 @@ class SearchTerms:
             statuses = [status for status in statuses if status in OPEN_STATUSES]
         return statuses if (self.statuses or self.open_only) else []
 
+    @property
+    def phase_numbers(self) -> list[str]:
+        """The chosen phases as ClinicalTrials.gov numbers them ("1", "2"), each once."""
+        return _unique(code for phase in self.phases or [] for code in CTGOV_PHASES.get(phase, []))
+
 
 @dataclass(frozen=True)
 class RegistrySearch:
@@ -92,8 +96,7 @@ def ctgov_search_url(terms: SearchTerms) -> str:
     filters = ["ages:child" if terms.for_children else "ages:adult"]
     if statuses := _unique(CTGOV_STATUSES[Status(s)] for s in terms.chosen_statuses):
         filters.append("status:" + " ".join(statuses))
-    phases = _unique(code for phase in terms.phases or [] for code in CTGOV_PHASES.get(phase, []))
-    if phases:
+    if phases := terms.phase_numbers:
         filters.append("phase:" + " ".join(phases))
     query = {}
     if terms.conditions:
@@ -111,8 +114,8 @@ def euctr_search_url(terms: SearchTerms) -> str:
         EUCTR_STATUSES[Status(s)] for s in terms.chosen_statuses if s in EUCTR_STATUSES
     ):
         query.append(("status", status))
-    phases = _unique(code for phase in terms.phases or [] for code in EUCTR_PHASES.get(phase, []))
-    query.extend(("phase", code) for code in phases)
+    phases = _unique(EUCTR_PHASE_WORDS[number] for number in terms.phase_numbers)
+    query.extend(("phase", word) for word in phases)
     return f"{EUCTR_SEARCH}?{urlencode(query)}"
 
 

@@ -8,44 +8,25 @@ translation may be out of date.
 """
 
 import reversion
-from modeltranslation.translator import TranslationOptions, register
+from modeltranslation.translator import translator
 
 from .models import Arm, CancerType, GlossaryTerm, SiteSettings, Trial
 from .models.translated import TRANSLATED_FIELDS
 from .models.trial import NOT_VERSIONED, VERSION_FOLLOWS
 
+# What a language without a text stores. Names that must be unique (an arm's within its
+# trial, a cancer type's, a glossary term's) stay NULL, not "", so several rows can lack a
+# Dutch name; every other text is "".
+EMPTY_VALUES = {
+    Trial: "",
+    Arm: {"name": None, "description": ""},
+    CancerType: {"name": None, "description": "", "lay_name": ""},
+    GlossaryTerm: {"term": None, "explanation": ""},
+    SiteSettings: "",
+}
 
-@register(Trial)
-class TrialTranslation(TranslationOptions):
-    fields = TRANSLATED_FIELDS["Trial"]
-    empty_values = ""
-
-
-# An arm's name is unique within its trial, in each language.
-@register(Arm)
-class ArmTranslation(TranslationOptions):
-    fields = TRANSLATED_FIELDS["Arm"]
-    empty_values = {"name": None, "description": ""}
-
-
-# Names that must be unique stay NULL, not "", where a language has none, so several rows
-# can lack a Dutch name.
-@register(CancerType)
-class CancerTypeTranslation(TranslationOptions):
-    fields = TRANSLATED_FIELDS["CancerType"]
-    empty_values = {"name": None, "description": "", "lay_name": ""}
-
-
-@register(GlossaryTerm)
-class GlossaryTermTranslation(TranslationOptions):
-    fields = TRANSLATED_FIELDS["GlossaryTerm"]
-    empty_values = {"term": None, "explanation": ""}
-
-
-@register(SiteSettings)
-class SiteSettingsTranslation(TranslationOptions):
-    fields = TRANSLATED_FIELDS["SiteSettings"]
-    empty_values = ""
+for model, empty_values in EMPTY_VALUES.items():
+    translator.register(model, fields=TRANSLATED_FIELDS[model.__name__], empty_values=empty_values)
 
 
 def register_versions():

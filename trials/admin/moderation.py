@@ -82,6 +82,10 @@ class ModeratedVersionAdmin(VersionAdmin):
     def admin_url(self, view: str, *args) -> str:
         return reverse(f"{self.admin_site.name}:{self.url_name(view)}", args=args)
 
+    def admin_path(self, route: str, view, name: str):
+        """A page of this admin's own: behind the admin's login, named like Django's."""
+        return path(route, self.admin_site.admin_view(view), name=self.url_name(name))
+
     def is_restoring(self, request) -> bool:
         match = request.resolver_match
         return match is not None and match.url_name in {
@@ -303,11 +307,7 @@ class ModeratedVersionAdmin(VersionAdmin):
 
     def get_urls(self):
         return [
-            path(
-                "<path:object_id>/changes/",
-                self.admin_site.admin_view(self.changes_view),
-                name=self.url_name("changes"),
-            ),
+            self.admin_path("<path:object_id>/changes/", self.changes_view, "changes"),
             *super().get_urls(),
         ]
 

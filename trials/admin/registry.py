@@ -5,31 +5,29 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
-from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..models import ConditionMapping, RegistryRecord
 from ..registries.sync import ChangeDecided, accept_change, dismiss_change
+from .filters import QuerySetMethodFilter
 from .imports import ImportCtgovMixin
 
 
-class RegistryFilter(admin.SimpleListFilter):
+class RegistryFilter(QuerySetMethodFilter):
     title = _("registry")
     parameter_name = "registry"
+    # The same rules as the admin index's registry panel (TrialQuerySet.registry_panel).
+    methods = {
+        "out_of_step": "out_of_step_with_registry",
+        "closed_in_registry": "closed_in_registry_open_here",
+    }
 
     def lookups(self, request, model_admin):
         return [
             ("out_of_step", _("Out of step with the registry")),
             ("closed_in_registry", _("Open here, closed in the registry")),
         ]
-
-    def queryset(self, request, queryset):
-        if self.value() == "out_of_step":
-            return queryset.out_of_step_with_registry()
-        if self.value() == "closed_in_registry":
-            return queryset.closed_in_registry_open_here()
-        return queryset
 
 
 class RegistryWatchMixin(ImportCtgovMixin):
@@ -38,15 +36,9 @@ class RegistryWatchMixin(ImportCtgovMixin):
 
     def get_urls(self):
         return [
-            path(
-                "import-ctgov/",
-                self.admin_site.admin_view(self.import_ctgov_view),
-                name=self.url_name("import_ctgov"),
-            ),
-            path(
-                "<path:object_id>/registry-changes/",
-                self.admin_site.admin_view(self.registry_change_view),
-                name=self.url_name("registry_change"),
+            self.admin_path("import-ctgov/", self.import_ctgov_view, "import_ctgov"),
+            self.admin_path(
+                "<path:object_id>/registry-changes/", self.registry_change_view, "registry_change"
             ),
             *super().get_urls(),
         ]

@@ -575,9 +575,18 @@ def _fictional(
     short_name: str,
     topic: str,
     official_title: str,
+    cancer_types: list[str],
+    principal_investigator: dict,
+    team: list[tuple[dict, InvestigatorRole]] = (),
+    ethics_approved: datetime.date | None = None,
+    other_approvals: list[dict] = (),
+    arms: list[dict] = (),
+    network: dict | None = None,
     **trial_fields,
 ) -> dict:
-    """The fields every fictional example shares; `topic` names it in the subtitle."""
+    """A fictional example trial, with the fields every example shares: `topic` names it in
+    the subtitle, the fictional sponsor runs it, `principal_investigator` leads it here, and
+    the fictional ethics committee approved it on `ethics_approved` (a draft: not yet)."""
     fields = {
         "slug": slug,
         "short_name": short_name,
@@ -595,55 +604,67 @@ def _fictional(
         "publication": Publication.PUBLISHED,
     }
     fields.update(trial_fields)
-    return fields
+    people = [(principal_investigator, InvestigatorRole.LOCAL_PRINCIPAL_INVESTIGATOR), *team]
+    approvals = [{**FICTIONAL_ETHICS_APPROVAL, "decision_date": ethics_approved}]
+    return {
+        "trial": fields,
+        "cancer_types": cancer_types,
+        "sponsor": FICTIONAL_SPONSOR,
+        "network": network,
+        "arms": list(arms),
+        "investigators": [{**person, "role": role} for person, role in people],
+        "approvals": [*(approvals if ethics_approved else []), *other_approvals],
+    }
+
+
+def _arms(names: list[str], *, intervention: str, status: ArmStatus) -> list[dict]:
+    """Arms that differ only in name: the dose levels or parts of one study."""
+    return [{"name": name, "intervention": intervention, "status": status} for name in names]
 
 
 FICTIONAL_TRIALS = [
-    {
-        "trial": _fictional(
-            slug="example-mb",
-            short_name="EXAMPLE-MB",
-            topic="medulloblastoma",
-            official_title=(
-                "a randomised study of standard versus reduced-dose radiotherapy after surgery "
-                "for children with newly diagnosed standard-risk medulloblastoma."
-            ),
-            summary=(
-                "This fictional example study compares the usual dose of radiotherapy with a "
-                "lower dose for children with medulloblastoma, to see whether fewer late "
-                "effects can be achieved without making treatment less effective. It exists "
-                "only to show how a trial page looks."
-            ),
-            eligibility=(
-                "Children and young people with a newly diagnosed medulloblastoma that has not "
-                "spread, who have had surgery and have not yet had radiotherapy (fictional "
-                "example)."
-            ),
-            min_age_months=3 * 12,
-            max_age_months=21 * 12,
-            disease_setting=DiseaseSetting.NEWLY_DIAGNOSED,
-            goal=(
-                "To find out whether a lower dose of radiotherapy works as well as the usual "
-                "dose, with fewer side effects later in life (fictional example)."
-            ),
-            background=(
-                "Radiotherapy of the brain and spinal cord is part of the usual treatment for "
-                "medulloblastoma, but it can affect growth, hormones and learning. This "
-                "fictional example shows how a page explains why a study is being done."
-            ),
-            arms_intro="Children are assigned to one of two arms by chance (randomisation):",
-            phase=Phase.PHASE_3,
-            design_note="randomised, two arms",
-            max_patients_total=400,
-            max_patients_local=30,
-            start_date=datetime.date(2025, 3, 1),
-            status=Status.RECRUITING,
-            last_reviewed=datetime.date(2026, 10, 12),
+    _fictional(
+        slug="example-mb",
+        short_name="EXAMPLE-MB",
+        topic="medulloblastoma",
+        official_title=(
+            "a randomised study of standard versus reduced-dose radiotherapy after surgery "
+            "for children with newly diagnosed standard-risk medulloblastoma."
         ),
-        "cancer_types": ["medulloblastoma"],
-        "sponsor": FICTIONAL_SPONSOR,
-        "network": FICTIONAL_NETWORK,
-        "arms": [
+        summary=(
+            "This fictional example study compares the usual dose of radiotherapy with a "
+            "lower dose for children with medulloblastoma, to see whether fewer late "
+            "effects can be achieved without making treatment less effective. It exists "
+            "only to show how a trial page looks."
+        ),
+        eligibility=(
+            "Children and young people with a newly diagnosed medulloblastoma that has not "
+            "spread, who have had surgery and have not yet had radiotherapy (fictional "
+            "example)."
+        ),
+        min_age_months=3 * 12,
+        max_age_months=21 * 12,
+        disease_setting=DiseaseSetting.NEWLY_DIAGNOSED,
+        goal=(
+            "To find out whether a lower dose of radiotherapy works as well as the usual "
+            "dose, with fewer side effects later in life (fictional example)."
+        ),
+        background=(
+            "Radiotherapy of the brain and spinal cord is part of the usual treatment for "
+            "medulloblastoma, but it can affect growth, hormones and learning. This "
+            "fictional example shows how a page explains why a study is being done."
+        ),
+        arms_intro="Children are assigned to one of two arms by chance (randomisation):",
+        phase=Phase.PHASE_3,
+        design_note="randomised, two arms",
+        max_patients_total=400,
+        max_patients_local=30,
+        start_date=datetime.date(2025, 3, 1),
+        status=Status.RECRUITING,
+        last_reviewed=datetime.date(2026, 10, 12),
+        cancer_types=["medulloblastoma"],
+        network=FICTIONAL_NETWORK,
+        arms=[
             {
                 "name": "Arm A. Standard-dose radiotherapy",
                 "intervention": "Radiotherapy (standard dose), then chemotherapy",
@@ -657,12 +678,10 @@ FICTIONAL_TRIALS = [
                 "status": ArmStatus.OPEN,
             },
         ],
-        "investigators": [
-            {**DR_EXAMPLE, "role": InvestigatorRole.LOCAL_PRINCIPAL_INVESTIGATOR},
-            {**NURSE_PLACEHOLDER, "role": InvestigatorRole.RESEARCH_NURSE},
-        ],
-        "approvals": [
-            {**FICTIONAL_ETHICS_APPROVAL, "decision_date": datetime.date(2024, 11, 20)},
+        principal_investigator=DR_EXAMPLE,
+        team=[(NURSE_PLACEHOLDER, InvestigatorRole.RESEARCH_NURSE)],
+        ethics_approved=datetime.date(2024, 11, 20),
+        other_approvals=[
             {
                 "body": "The centre's board of directors (fictional example)",
                 "kind": ApprovalKind.INSTITUTION,
@@ -670,45 +689,42 @@ FICTIONAL_TRIALS = [
                 "note": "Fictional example of a local approval to run the study at this centre.",
             },
         ],
-    },
-    {
-        "trial": _fictional(
-            slug="example-all",
-            short_name="EXAMPLE-ALL",
-            topic="acute lymphoblastic leukemia",
-            official_title=(
-                "treatment of newly diagnosed acute lymphoblastic leukemia in children, "
-                "adolescents and young adults, adapted to the response to the first weeks of "
-                "treatment."
-            ),
-            summary=(
-                "This fictional example study adjusts the intensity of leukemia treatment to "
-                "how well the disease responds in the first weeks. It exists only to show how a "
-                "trial page with several arms looks."
-            ),
-            eligibility=(
-                "Children, adolescents and young adults with newly diagnosed acute "
-                "lymphoblastic leukemia who have not yet started treatment (fictional example)."
-            ),
-            min_age_months=12,
-            max_age_months=30 * 12,
-            disease_setting=DiseaseSetting.NEWLY_DIAGNOSED,
-            goal=(
-                "To find out whether treatment can be made lighter for children who respond "
-                "well, and more effective for children who do not (fictional example)."
-            ),
-            arms_intro="Which arm a child takes part in depends on the response to treatment:",
-            phase=Phase.PHASE_3,
-            design_note="risk-adapted, three arms",
-            max_patients_total=1200,
-            max_patients_local=90,
-            start_date=datetime.date(2023, 6, 1),
-            status=Status.RECRUITING,
-            last_reviewed=datetime.date(2026, 9, 28),
+    ),
+    _fictional(
+        slug="example-all",
+        short_name="EXAMPLE-ALL",
+        topic="acute lymphoblastic leukemia",
+        official_title=(
+            "treatment of newly diagnosed acute lymphoblastic leukemia in children, "
+            "adolescents and young adults, adapted to the response to the first weeks of "
+            "treatment."
         ),
-        "cancer_types": ["acute-lymphoblastic-leukemia"],
-        "sponsor": FICTIONAL_SPONSOR,
-        "arms": [
+        summary=(
+            "This fictional example study adjusts the intensity of leukemia treatment to "
+            "how well the disease responds in the first weeks. It exists only to show how a "
+            "trial page with several arms looks."
+        ),
+        eligibility=(
+            "Children, adolescents and young adults with newly diagnosed acute "
+            "lymphoblastic leukemia who have not yet started treatment (fictional example)."
+        ),
+        min_age_months=12,
+        max_age_months=30 * 12,
+        disease_setting=DiseaseSetting.NEWLY_DIAGNOSED,
+        goal=(
+            "To find out whether treatment can be made lighter for children who respond "
+            "well, and more effective for children who do not (fictional example)."
+        ),
+        arms_intro="Which arm a child takes part in depends on the response to treatment:",
+        phase=Phase.PHASE_3,
+        design_note="risk-adapted, three arms",
+        max_patients_total=1200,
+        max_patients_local=90,
+        start_date=datetime.date(2023, 6, 1),
+        status=Status.RECRUITING,
+        last_reviewed=datetime.date(2026, 9, 28),
+        cancer_types=["acute-lymphoblastic-leukemia"],
+        arms=[
             {
                 "name": "Arm 1. Good response: lighter treatment",
                 "intervention": "Standard chemotherapy with fewer intensive blocks",
@@ -726,230 +742,193 @@ FICTIONAL_TRIALS = [
                 "status": ArmStatus.CLOSED,
             },
         ],
-        "investigators": [
-            {**DR_SAMPLE, "role": InvestigatorRole.LOCAL_PRINCIPAL_INVESTIGATOR},
-            {**COORDINATOR_MOCK, "role": InvestigatorRole.STUDY_COORDINATOR},
-        ],
-        "approvals": [{**FICTIONAL_ETHICS_APPROVAL, "decision_date": datetime.date(2023, 3, 7)}],
-    },
-    {
-        "trial": _fictional(
-            slug="example-hgg",
-            short_name="EXAMPLE-HGG",
-            topic="high-grade glioma and DIPG",
-            official_title=(
-                "a phase 1/2 study of an oral targeted drug combined with radiotherapy in "
-                "children with newly diagnosed or relapsed high-grade glioma, including DIPG."
-            ),
-            summary=(
-                "This fictional example study first looks for a safe dose of a new oral drug "
-                "given with radiotherapy, then whether it slows the growth of high-grade glioma. "
-                "It exists only to show how a page for a study that has not yet opened looks."
-            ),
-            eligibility=(
-                "Children and young people with a high-grade glioma or DIPG, either just "
-                "diagnosed or after the tumor has grown again (fictional example)."
-            ),
-            min_age_months=6,
-            max_age_months=21 * 12,
-            disease_setting=DiseaseSetting.BOTH,
-            goal="To find a safe dose of the study drug and see whether it works (fictional).",
-            arms_intro="The following arms are planned:",
-            phase=Phase.PHASE_1_2,
-            design_note="dose finding, then expansion",
-            max_patients_total=60,
-            max_patients_local=8,
-            start_date=datetime.date(2027, 1, 15),
-            status=Status.NOT_YET_RECRUITING,
-            status_note="This study is expected to open for inclusion in early 2027.",
-            last_reviewed=datetime.date(2026, 11, 2),
+        principal_investigator=DR_SAMPLE,
+        team=[(COORDINATOR_MOCK, InvestigatorRole.STUDY_COORDINATOR)],
+        ethics_approved=datetime.date(2023, 3, 7),
+    ),
+    _fictional(
+        slug="example-hgg",
+        short_name="EXAMPLE-HGG",
+        topic="high-grade glioma and DIPG",
+        official_title=(
+            "a phase 1/2 study of an oral targeted drug combined with radiotherapy in "
+            "children with newly diagnosed or relapsed high-grade glioma, including DIPG."
         ),
-        "cancer_types": ["high-grade-glioma-dipg"],
-        "sponsor": FICTIONAL_SPONSOR,
-        "network": FICTIONAL_NETWORK,
-        "arms": [
-            {
-                "name": "Part 1. Dose finding",
-                "intervention": "Example drug X (fictional) with radiotherapy",
-                "status": ArmStatus.PLANNED,
-            },
-            {
-                "name": "Part 2. Expansion at the recommended dose",
-                "intervention": "Example drug X (fictional) with radiotherapy",
-                "status": ArmStatus.PLANNED,
-            },
-        ],
-        "investigators": [{**DR_EXAMPLE, "role": InvestigatorRole.LOCAL_PRINCIPAL_INVESTIGATOR}],
-        "approvals": [{**FICTIONAL_ETHICS_APPROVAL, "decision_date": datetime.date(2026, 8, 31)}],
-    },
-    {
-        "trial": _fictional(
-            slug="example-lymphoma",
-            short_name="EXAMPLE-LYMPHOMA",
-            topic="lymphoma",
-            official_title=(
-                "a phase 2 study of an antibody treatment for adolescents and adults with "
-                "relapsed or refractory lymphoma."
-            ),
-            summary=(
-                "This fictional example study looks at how well an antibody treatment works in "
-                "lymphoma that has come back or did not respond to earlier treatment. It exists "
-                "only to show how a page for a study open by invitation looks."
-            ),
-            eligibility=(
-                "Adolescents and adults with a lymphoma that has come back (relapse) or did not "
-                "respond well enough to treatment (refractory) (fictional example)."
-            ),
-            min_age_months=12 * 12,
-            max_age_months=None,
-            disease_setting=DiseaseSetting.RELAPSED_REFRACTORY,
-            goal="To see how many patients respond to the antibody treatment (fictional).",
-            phase=Phase.PHASE_2,
-            max_patients_total=45,
-            max_patients_local=5,
-            start_date=datetime.date(2025, 9, 1),
-            status=Status.ENROLLING_BY_INVITATION,
-            status_note=(
-                "Patients can only take part after an invitation from their treating doctor."
-            ),
-            last_reviewed=datetime.date(2026, 7, 14),
+        summary=(
+            "This fictional example study first looks for a safe dose of a new oral drug "
+            "given with radiotherapy, then whether it slows the growth of high-grade glioma. "
+            "It exists only to show how a page for a study that has not yet opened looks."
         ),
-        "cancer_types": ["lymphoma"],
-        "sponsor": FICTIONAL_SPONSOR,
-        "investigators": [
-            {**DR_SAMPLE, "role": InvestigatorRole.LOCAL_PRINCIPAL_INVESTIGATOR},
-            {**PROF_DEMO, "role": InvestigatorRole.CO_INVESTIGATOR},
-        ],
-        "approvals": [{**FICTIONAL_ETHICS_APPROVAL, "decision_date": datetime.date(2025, 5, 19)}],
-    },
-    {
-        "trial": _fictional(
-            slug="example-rms",
-            short_name="EXAMPLE-RMS",
-            topic="rhabdomyosarcoma",
-            official_title=(
-                "a phase 1 dose-escalation study of a new drug combined with chemotherapy in "
-                "children and young adults with relapsed or refractory rhabdomyosarcoma."
-            ),
-            summary=(
-                "This fictional example study looks for a safe dose of a new drug given with "
-                "chemotherapy for rhabdomyosarcoma that has come back. It exists only to show "
-                "how a page for a temporarily closed study looks."
-            ),
-            eligibility=(
-                "Children and young adults with rhabdomyosarcoma that has come back or did not "
-                "respond well enough to treatment (fictional example)."
-            ),
-            min_age_months=None,
-            max_age_months=25 * 12,
-            disease_setting=DiseaseSetting.RELAPSED_REFRACTORY,
-            goal="To find the highest safe dose of the new drug (fictional example).",
-            arms_intro="The study gives the drug at increasing doses, one dose level at a time:",
-            phase=Phase.PHASE_1,
-            design_note="dose escalation",
-            max_patients_total=30,
-            max_patients_local=6,
-            start_date=datetime.date(2024, 2, 1),
-            status=Status.SUSPENDED,
-            status_note=(
-                "Inclusion is paused while the study team reviews the safety data of the first "
-                "dose levels."
-            ),
-            last_reviewed=datetime.date(2026, 10, 30),
+        eligibility=(
+            "Children and young people with a high-grade glioma or DIPG, either just "
+            "diagnosed or after the tumor has grown again (fictional example)."
         ),
-        "cancer_types": ["rhabdomyosarcoma"],
-        "sponsor": FICTIONAL_SPONSOR,
-        "arms": [
-            {
-                "name": "Dose level 1",
-                "intervention": "Example drug Y (fictional), vincristine, irinotecan",
-                "status": ArmStatus.CLOSED,
-            },
-            {
-                "name": "Dose level 2",
-                "intervention": "Example drug Y (fictional), vincristine, irinotecan",
-                "status": ArmStatus.CLOSED,
-            },
-        ],
-        "investigators": [
-            {**PROF_DEMO, "role": InvestigatorRole.LOCAL_PRINCIPAL_INVESTIGATOR},
-            {**NURSE_PLACEHOLDER, "role": InvestigatorRole.RESEARCH_NURSE},
-        ],
-        "approvals": [{**FICTIONAL_ETHICS_APPROVAL, "decision_date": datetime.date(2023, 12, 4)}],
-    },
-    {
-        "trial": _fictional(
-            slug="example-lgg",
-            short_name="EXAMPLE-LGG",
-            topic="low-grade glioma",
-            official_title=(
-                "a phase 2 study of a weekly oral treatment for children and adults with newly "
-                "diagnosed low-grade glioma."
-            ),
-            summary=(
-                "This fictional example study tested a weekly oral treatment for low-grade "
-                "glioma. It exists only to show how a page for a completed study looks."
-            ),
-            eligibility=(
-                "Patients of any age with a newly diagnosed low-grade glioma that needs "
-                "treatment (fictional example)."
-            ),
-            min_age_months=None,
-            max_age_months=None,
-            disease_setting=DiseaseSetting.NEWLY_DIAGNOSED,
-            goal="To see whether the weekly treatment stops the tumor from growing (fictional).",
-            phase=Phase.PHASE_2,
-            max_patients_total=80,
-            max_patients_local=12,
-            start_date=datetime.date(2019, 5, 1),
-            end_date=datetime.date(2025, 12, 31),
-            status=Status.COMPLETED,
-            status_note="This study has finished. No new patients can take part.",
-            last_reviewed=datetime.date(2026, 2, 9),
+        min_age_months=6,
+        max_age_months=21 * 12,
+        disease_setting=DiseaseSetting.BOTH,
+        goal="To find a safe dose of the study drug and see whether it works (fictional).",
+        arms_intro="The following arms are planned:",
+        phase=Phase.PHASE_1_2,
+        design_note="dose finding, then expansion",
+        max_patients_total=60,
+        max_patients_local=8,
+        start_date=datetime.date(2027, 1, 15),
+        status=Status.NOT_YET_RECRUITING,
+        status_note="This study is expected to open for inclusion in early 2027.",
+        last_reviewed=datetime.date(2026, 11, 2),
+        cancer_types=["high-grade-glioma-dipg"],
+        network=FICTIONAL_NETWORK,
+        arms=_arms(
+            ["Part 1. Dose finding", "Part 2. Expansion at the recommended dose"],
+            intervention="Example drug X (fictional) with radiotherapy",
+            status=ArmStatus.PLANNED,
         ),
-        "cancer_types": ["low-grade-glioma"],
-        "sponsor": FICTIONAL_SPONSOR,
-        "network": FICTIONAL_NETWORK,
-        "investigators": [{**DR_EXAMPLE, "role": InvestigatorRole.LOCAL_PRINCIPAL_INVESTIGATOR}],
-        "approvals": [{**FICTIONAL_ETHICS_APPROVAL, "decision_date": datetime.date(2019, 1, 22)}],
-    },
-    {
-        # The draft: staff are still writing this page, so the public site must not show it.
-        "trial": _fictional(
-            slug="example-nb-draft",
-            short_name="EXAMPLE-NB",
-            topic="neuroblastoma and other solid tumors (draft page)",
-            official_title=(
-                "an early phase 1 study of a new targeted drug in children with relapsed or "
-                "refractory neuroblastoma or other solid tumors."
-            ),
-            summary=(
-                "This fictional example page is a draft: staff are still writing it, so it is "
-                "not shown on the public site."
-            ),
-            eligibility=(
-                "Children with neuroblastoma or another solid tumor that has come back or did "
-                "not respond well enough to treatment (fictional example)."
-            ),
-            min_age_months=12,
-            max_age_months=18 * 12,
-            disease_setting=DiseaseSetting.RELAPSED_REFRACTORY,
-            phase=Phase.EARLY_PHASE_1,
-            max_patients_total=24,
-            start_date=None,
-            status=Status.NOT_YET_RECRUITING,
-            last_reviewed=datetime.date(2026, 11, 16),
-            publication=Publication.DRAFT,
+        principal_investigator=DR_EXAMPLE,
+        ethics_approved=datetime.date(2026, 8, 31),
+    ),
+    _fictional(
+        slug="example-lymphoma",
+        short_name="EXAMPLE-LYMPHOMA",
+        topic="lymphoma",
+        official_title=(
+            "a phase 2 study of an antibody treatment for adolescents and adults with "
+            "relapsed or refractory lymphoma."
         ),
-        "cancer_types": ["neuroblastoma", "osteosarcoma", "rhabdomyosarcoma"],
-        "sponsor": FICTIONAL_SPONSOR,
-        "arms": [
+        summary=(
+            "This fictional example study looks at how well an antibody treatment works in "
+            "lymphoma that has come back or did not respond to earlier treatment. It exists "
+            "only to show how a page for a study open by invitation looks."
+        ),
+        eligibility=(
+            "Adolescents and adults with a lymphoma that has come back (relapse) or did not "
+            "respond well enough to treatment (refractory) (fictional example)."
+        ),
+        min_age_months=12 * 12,
+        max_age_months=None,
+        disease_setting=DiseaseSetting.RELAPSED_REFRACTORY,
+        goal="To see how many patients respond to the antibody treatment (fictional).",
+        phase=Phase.PHASE_2,
+        max_patients_total=45,
+        max_patients_local=5,
+        start_date=datetime.date(2025, 9, 1),
+        status=Status.ENROLLING_BY_INVITATION,
+        status_note="Patients can only take part after an invitation from their treating doctor.",
+        last_reviewed=datetime.date(2026, 7, 14),
+        cancer_types=["lymphoma"],
+        principal_investigator=DR_SAMPLE,
+        team=[(PROF_DEMO, InvestigatorRole.CO_INVESTIGATOR)],
+        ethics_approved=datetime.date(2025, 5, 19),
+    ),
+    _fictional(
+        slug="example-rms",
+        short_name="EXAMPLE-RMS",
+        topic="rhabdomyosarcoma",
+        official_title=(
+            "a phase 1 dose-escalation study of a new drug combined with chemotherapy in "
+            "children and young adults with relapsed or refractory rhabdomyosarcoma."
+        ),
+        summary=(
+            "This fictional example study looks for a safe dose of a new drug given with "
+            "chemotherapy for rhabdomyosarcoma that has come back. It exists only to show "
+            "how a page for a temporarily closed study looks."
+        ),
+        eligibility=(
+            "Children and young adults with rhabdomyosarcoma that has come back or did not "
+            "respond well enough to treatment (fictional example)."
+        ),
+        min_age_months=None,
+        max_age_months=25 * 12,
+        disease_setting=DiseaseSetting.RELAPSED_REFRACTORY,
+        goal="To find the highest safe dose of the new drug (fictional example).",
+        arms_intro="The study gives the drug at increasing doses, one dose level at a time:",
+        phase=Phase.PHASE_1,
+        design_note="dose escalation",
+        max_patients_total=30,
+        max_patients_local=6,
+        start_date=datetime.date(2024, 2, 1),
+        status=Status.SUSPENDED,
+        status_note=(
+            "Inclusion is paused while the study team reviews the safety data of the first "
+            "dose levels."
+        ),
+        last_reviewed=datetime.date(2026, 10, 30),
+        cancer_types=["rhabdomyosarcoma"],
+        arms=_arms(
+            ["Dose level 1", "Dose level 2"],
+            intervention="Example drug Y (fictional), vincristine, irinotecan",
+            status=ArmStatus.CLOSED,
+        ),
+        principal_investigator=PROF_DEMO,
+        team=[(NURSE_PLACEHOLDER, InvestigatorRole.RESEARCH_NURSE)],
+        ethics_approved=datetime.date(2023, 12, 4),
+    ),
+    _fictional(
+        slug="example-lgg",
+        short_name="EXAMPLE-LGG",
+        topic="low-grade glioma",
+        official_title=(
+            "a phase 2 study of a weekly oral treatment for children and adults with newly "
+            "diagnosed low-grade glioma."
+        ),
+        summary=(
+            "This fictional example study tested a weekly oral treatment for low-grade "
+            "glioma. It exists only to show how a page for a completed study looks."
+        ),
+        eligibility=(
+            "Patients of any age with a newly diagnosed low-grade glioma that needs "
+            "treatment (fictional example)."
+        ),
+        min_age_months=None,
+        max_age_months=None,
+        disease_setting=DiseaseSetting.NEWLY_DIAGNOSED,
+        goal="To see whether the weekly treatment stops the tumor from growing (fictional).",
+        phase=Phase.PHASE_2,
+        max_patients_total=80,
+        max_patients_local=12,
+        start_date=datetime.date(2019, 5, 1),
+        end_date=datetime.date(2025, 12, 31),
+        status=Status.COMPLETED,
+        status_note="This study has finished. No new patients can take part.",
+        last_reviewed=datetime.date(2026, 2, 9),
+        cancer_types=["low-grade-glioma"],
+        network=FICTIONAL_NETWORK,
+        principal_investigator=DR_EXAMPLE,
+        ethics_approved=datetime.date(2019, 1, 22),
+    ),
+    # The draft: staff are still writing this page, so the public site must not show it.
+    _fictional(
+        slug="example-nb-draft",
+        short_name="EXAMPLE-NB",
+        topic="neuroblastoma and other solid tumors (draft page)",
+        official_title=(
+            "an early phase 1 study of a new targeted drug in children with relapsed or "
+            "refractory neuroblastoma or other solid tumors."
+        ),
+        summary=(
+            "This fictional example page is a draft: staff are still writing it, so it is "
+            "not shown on the public site."
+        ),
+        eligibility=(
+            "Children with neuroblastoma or another solid tumor that has come back or did "
+            "not respond well enough to treatment (fictional example)."
+        ),
+        min_age_months=12,
+        max_age_months=18 * 12,
+        disease_setting=DiseaseSetting.RELAPSED_REFRACTORY,
+        phase=Phase.EARLY_PHASE_1,
+        max_patients_total=24,
+        start_date=None,
+        status=Status.NOT_YET_RECRUITING,
+        last_reviewed=datetime.date(2026, 11, 16),
+        publication=Publication.DRAFT,
+        cancer_types=["neuroblastoma", "osteosarcoma", "rhabdomyosarcoma"],
+        arms=[
             {
                 "name": "Single arm",
                 "intervention": "Example drug Z (fictional)",
                 "status": ArmStatus.PLANNED,
             }
         ],
-        "investigators": [{**PROF_DEMO, "role": InvestigatorRole.LOCAL_PRINCIPAL_INVESTIGATOR}],
-    },
+        principal_investigator=PROF_DEMO,
+    ),
 ]

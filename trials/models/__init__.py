@@ -23,15 +23,20 @@ from .choices import (
     ChangeState,
     DatePrecision,
     DiseaseSetting,
+    FontScope,
     InvestigatorRole,
     Phase,
     Publication,
+    ReceivedHow,
     Registry,
+    RegistryChangeKind,
+    RegistryChangeState,
     Status,
     StatusGroup,
+    TrialEventKind,
 )
 from .content_version import PRIVATE_TABLES, PUBLIC_TABLES, ContentVersion
-from .event import PublicTrialState, TrialEvent, TrialEventKind, TrialEventQuerySet
+from .event import PublicTrialState, TrialEvent, TrialEventQuerySet
 from .glossary import GlossaryTerm, GlossaryTermQuerySet
 from .moderation import ChangeRequest
 from .people import Investigator, Organisation, TrialInvestigator
@@ -42,15 +47,8 @@ from .registry import (
     normalise_registry_value,
     registry_number_candidates,
 )
-from .registry_watch import (
-    ConditionMapping,
-    PendingRegistryChange,
-    ReceivedHow,
-    RegistryChangeKind,
-    RegistryChangeState,
-    RegistryRecord,
-)
-from .site import Contact, FontScope, SiteSettings, tel_href
+from .registry_watch import ConditionMapping, PendingRegistryChange, RegistryRecord
+from .site import Contact, SiteSettings, tel_href
 from .trial import Trial, TrialQuerySet, in_cancer_types, open_first_rank
 from .vocabulary import SpellingVariant
 

@@ -10,6 +10,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .fields import parent_trial
+
 
 class Address(models.Model):
     """A slug that leads to a page: its current one or an earlier one."""
@@ -91,9 +93,7 @@ class KeepsOldAddresses(models.Model):
 
 
 class TrialAddress(Address):
-    trial = models.ForeignKey(
-        "Trial", verbose_name=_("trial"), on_delete=models.CASCADE, related_name="addresses"
-    )
+    trial = parent_trial("addresses")
 
     class Meta(Address.Meta):
         verbose_name = _("trial address")

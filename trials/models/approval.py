@@ -4,13 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 from ..rich_text import RichTextField
 from .choices import ApprovalKind
+from .fields import parent_trial
 
 
 @reversion.register()
 class Approval(models.Model):
-    trial = models.ForeignKey(
-        "Trial", verbose_name=_("trial"), on_delete=models.CASCADE, related_name="approvals"
-    )
+    trial = parent_trial("approvals")
     body = models.CharField(
         _("approving body"),
         max_length=200,

@@ -2,15 +2,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .choices import ArmStatus
+from .fields import parent_trial
 from .translated import Translated
 
 
 class Arm(Translated, models.Model):
     """One treatment option of a trial (ESMART has eighteen)."""
 
-    trial = models.ForeignKey(
-        "Trial", verbose_name=_("trial"), on_delete=models.CASCADE, related_name="arms"
-    )
+    trial = parent_trial("arms")
     name = models.CharField(_("name"), max_length=200)
     intervention = models.CharField(
         _("intervention"), max_length=300, blank=True, help_text=_("The drug or drugs given.")

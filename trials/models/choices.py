@@ -1,4 +1,4 @@
-"""The stable codes behind every choice on a trial page, with labels families understand."""
+"""The stable codes behind every choice the models offer, with labels people understand."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -196,3 +196,43 @@ class ChangeState(models.TextChoices):
 # A trial has at most one open change: its working copy, which everyone who opens the
 # trial's form sees and goes on editing.
 OPEN_CHANGE_STATES = (ChangeState.WAITING, ChangeState.SENT_BACK)
+
+
+class TrialEventKind(models.TextChoices):
+    PUBLISHED = "published", _("New trial published")
+    OPENED = "opened", _("Opened for inclusion")
+    CLOSED = "closed", _("Closed for inclusion")
+    ARM_OPENED = "arm_opened", _("Study arm opened")
+    ARM_CLOSED = "arm_closed", _("Study arm closed")
+
+
+# The registry watch (registry_watch.py): how a record came in, and what became of each
+# difference between it and our page.
+
+
+class ReceivedHow(models.TextChoices):
+    FILE = "file", _("read from a file")
+    UPLOAD = "upload", _("uploaded in the admin")
+    FETCH = "fetch", _("fetched from ClinicalTrials.gov")
+
+
+class RegistryChangeKind(models.TextChoices):
+    FIELD = "field", _("field")
+    ARM_ADDED = "arm_added", _("arm added")
+    ARM_REMOVED = "arm_removed", _("arm removed")
+    NUMBER_ADDED = "number_added", _("registry number added")
+
+
+class RegistryChangeState(models.TextChoices):
+    PENDING = "pending", _("pending")
+    ACCEPTED = "accepted", _("accepted")
+    DISMISSED = "dismissed", _("dismissed")
+    SETTLED = "settled", _("no longer different")
+
+
+# The centre's settings (site.py): which text the centre's own web font is used for.
+
+
+class FontScope(models.TextChoices):
+    HEADINGS = "headings", _("Headings and the site name")
+    EVERYTHING = "everything", _("All text")

@@ -6,15 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Publication, Status
-
-
-class TrialEventKind(models.TextChoices):
-    PUBLISHED = "published", _("New trial published")
-    OPENED = "opened", _("Opened for inclusion")
-    CLOSED = "closed", _("Closed for inclusion")
-    ARM_OPENED = "arm_opened", _("Study arm opened")
-    ARM_CLOSED = "arm_closed", _("Study arm closed")
+from .choices import Publication, Status, TrialEventKind
+from .fields import parent_trial
 
 
 class TrialEventQuerySet(models.QuerySet):
@@ -27,9 +20,7 @@ class TrialEventQuerySet(models.QuerySet):
 
 
 class TrialEvent(models.Model):
-    trial = models.ForeignKey(
-        "Trial", verbose_name=_("trial"), on_delete=models.CASCADE, related_name="events"
-    )
+    trial = parent_trial("events")
     kind = models.CharField(_("what happened"), max_length=20, choices=TrialEventKind)
     # The trial's status after the change ("opened" and "closed" name the new status).
     status = models.CharField(_("status"), max_length=30, choices=Status, blank=True)

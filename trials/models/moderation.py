@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import OPEN_CHANGE_STATES, ChangeState
-from .fields import staff_member
+from .fields import parent_trial, staff_member
 
 
 class ChangeRequestQuerySet(models.QuerySet):
@@ -41,9 +41,7 @@ class ChangeRequest(models.Model):
     """One version of a published trial's content (a django-reversion revision holding the
     trial and its inline rows), waiting for a Publisher, or what became of it."""
 
-    trial = models.ForeignKey(
-        "Trial", verbose_name=_("trial"), on_delete=models.CASCADE, related_name="change_requests"
-    )
+    trial = parent_trial("change_requests")
     revision = models.OneToOneField(
         "reversion.Revision", on_delete=models.CASCADE, related_name="change_request"
     )

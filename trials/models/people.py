@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .choices import InvestigatorRole
+from .fields import parent_trial
 
 
 class Organisation(models.Model):
@@ -53,12 +54,7 @@ class Investigator(models.Model):
 
 @reversion.register()
 class TrialInvestigator(models.Model):
-    trial = models.ForeignKey(
-        "Trial",
-        verbose_name=_("trial"),
-        on_delete=models.CASCADE,
-        related_name="investigator_roles",
-    )
+    trial = parent_trial("investigator_roles")
     investigator = models.ForeignKey(
         Investigator,
         verbose_name=_("investigator"),

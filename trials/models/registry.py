@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Registry
+from .fields import parent_trial
 
 # ASCII digits only (Python's \d also accepts "٠" or "０", which no registry issues), and
 # anchored with \A...\Z ("$" would let a trailing newline through).
@@ -68,9 +69,7 @@ def registry_number_candidates(text: str) -> set[str]:
 
 @reversion.register()
 class RegistryNumber(models.Model):
-    trial = models.ForeignKey(
-        "Trial", verbose_name=_("trial"), on_delete=models.CASCADE, related_name="registry_numbers"
-    )
+    trial = parent_trial("registry_numbers")
     registry = models.CharField(_("registry"), max_length=20, choices=Registry)
     value = models.CharField(_("number"), max_length=40)
 

@@ -9,7 +9,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .cancer_type import CancerType
-from .fields import staff_member
+from .choices import ReceivedHow, RegistryChangeKind, RegistryChangeState
+from .fields import parent_trial, staff_member
 
 
 class ConditionMappingQuerySet(models.QuerySet):
@@ -60,12 +61,6 @@ class ConditionMapping(models.Model):
         return re.search(pattern, condition, re.IGNORECASE) is not None
 
 
-class ReceivedHow(models.TextChoices):
-    FILE = "file", _("read from a file")
-    UPLOAD = "upload", _("uploaded in the admin")
-    FETCH = "fetch", _("fetched from ClinicalTrials.gov")
-
-
 class RegistryRecord(models.Model):
     """The ClinicalTrials.gov record a trial was last compared with, as received."""
 
@@ -101,20 +96,6 @@ class RegistryRecord(models.Model):
 DISPLAY_MAX = 1000
 
 
-class RegistryChangeKind(models.TextChoices):
-    FIELD = "field", _("field")
-    ARM_ADDED = "arm_added", _("arm added")
-    ARM_REMOVED = "arm_removed", _("arm removed")
-    NUMBER_ADDED = "number_added", _("registry number added")
-
-
-class RegistryChangeState(models.TextChoices):
-    PENDING = "pending", _("pending")
-    ACCEPTED = "accepted", _("accepted")
-    DISMISSED = "dismissed", _("dismissed")
-    SETTLED = "settled", _("no longer different")
-
-
 class PendingRegistryChangeQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(state=RegistryChangeState.PENDING)
@@ -123,12 +104,7 @@ class PendingRegistryChangeQuerySet(models.QuerySet):
 class PendingRegistryChange(models.Model):
     """One difference between the registry's record and our page, waiting for staff."""
 
-    trial = models.ForeignKey(
-        "Trial",
-        verbose_name=_("trial"),
-        on_delete=models.CASCADE,
-        related_name="registry_changes",
-    )
+    trial = parent_trial("registry_changes")
     kind = models.CharField(_("kind"), max_length=20, choices=RegistryChangeKind)
     # The trial's field name (kind "field"), the arm's name or the registry's code.
     key = models.CharField(_("what"), max_length=200)

@@ -24,6 +24,8 @@ from ..contrast import (
     readable_text_on,
 )
 from ..rich_text import EDITOR_CONFIG, sanitize_html
+from .choices import FontScope
+from .fields import phone_number
 from .translated import Translated
 
 # The page colours the brand colours must stand out against (static/css/site.css).
@@ -36,13 +38,20 @@ DEFAULT_HEADER_COLOUR = "#ffffff"
 
 SETTINGS_PK = 1
 
-phone_validator = RegexValidator(
-    r"^\+?[0-9][0-9 ()./-]{5,30}$",
-    _("Enter a phone number with digits, spaces and + ( ) - only, e.g. +31 88 972 72 72."),
-)
 colour_validator = RegexValidator(
     HEX_COLOUR, _("Enter a colour as # and six hexadecimal digits, e.g. #1f5f8b.")
 )
+
+
+def colour(verbose_name, *, default: str, help_text) -> models.CharField:
+    """One of the centre's colours, as # and six hexadecimal digits."""
+    return models.CharField(
+        verbose_name,
+        max_length=7,
+        default=default,
+        validators=[colour_validator],
+        help_text=help_text,
+    )
 
 
 def tel_href(phone: str) -> str:
@@ -87,11 +96,6 @@ def default_centre_country() -> str:
     return settings.TRIALPORTAL_CENTRE_COUNTRY
 
 
-class FontScope(models.TextChoices):
-    HEADINGS = "headings", _("Headings and the site name")
-    EVERYTHING = "everything", _("All text")
-
-
 class SiteSettings(Translated, models.Model):
     """The centre: its name, how families reach the trial office, and its look.
 
@@ -108,9 +112,7 @@ class SiteSettings(Translated, models.Model):
     )
 
     # How families reach the trial office
-    phone = models.CharField(
-        _("trial office phone"), max_length=40, blank=True, validators=[phone_validator]
-    )
+    phone = phone_number(_("trial office phone"))
     email = models.EmailField(_("trial office email"), max_length=120, blank=True)
     opening_hours = models.CharField(
         _("opening hours"),
@@ -150,21 +152,17 @@ class SiteSettings(Translated, models.Model):
         blank=True,
         help_text=_("What the logo says, for people who cannot see it, e.g. the centre's name."),
     )
-    brand_colour = models.CharField(
+    brand_colour = colour(
         _("brand colour"),
-        max_length=7,
         default=DEFAULT_BRAND_COLOUR,
-        validators=[colour_validator],
         help_text=_(
             "Links, buttons and selected options. It must stand out from the page "
             "(4.5:1, WCAG 2.2 AA), with white text readable on it."
         ),
     )
-    header_colour = models.CharField(
+    header_colour = colour(
         _("header colour"),
-        max_length=7,
         default=DEFAULT_HEADER_COLOUR,
-        validators=[colour_validator],
         help_text=_(
             "The band at the top of every page; its text is white or dark, whichever reads best."
         ),

@@ -45,14 +45,15 @@ from .choices import (
     InvestigatorRole,
     Phase,
     Publication,
+    RegistryChangeKind,
     Status,
     StatusGroup,
 )
-from .fields import age_limit, staff_member
+from .fields import age_limit, phone_number, staff_member
 from .moderation import ChangeRequest
 from .people import Organisation, TrialInvestigator
-from .registry_watch import PendingRegistryChange, RegistryChangeKind
-from .site import Contact, SiteSettings, phone_validator
+from .registry_watch import PendingRegistryChange
+from .site import Contact, SiteSettings
 from .translated import (
     TRANSLATED_FIELDS,
     Translated,
@@ -114,6 +115,25 @@ def open_first_rank() -> Case:
 
 
 audit_log = logging.getLogger("trialportal.audit")
+
+
+def named_organisation(verbose_name, *, related_name: str, help_text="") -> models.ForeignKey:
+    """An organisation the trial page names (its sponsor, its network), if any: kept as
+    long as a trial names it."""
+    return models.ForeignKey(
+        Organisation,
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        help_text=help_text,
+    )
+
+
+def above(value, limit) -> bool:
+    """Whether `value` is above `limit`, when both are given (an empty one sets no limit)."""
+    return value is not None and limit is not None and value > limit
 
 
 def registry_closes_it():
@@ -386,20 +406,9 @@ class Trial(Translated, KeepsOldAddresses, models.Model):
         blank=True,
         help_text=_("Shown to families, e.g. 'This study is momentarily closed for inclusion.'"),
     )
-    sponsor = models.ForeignKey(
-        Organisation,
-        verbose_name=_("sponsor"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="sponsored_trials",
-    )
-    network = models.ForeignKey(
-        Organisation,
-        verbose_name=_("initiating network"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+    sponsor = named_organisation(_("sponsor"), related_name="sponsored_trials")
+    network = named_organisation(
+        _("initiating network"),
         related_name="initiated_trials",
         help_text=_("The collaboration that initiated the trial, e.g. ITCC."),
     )
@@ -421,9 +430,7 @@ class Trial(Translated, KeepsOldAddresses, models.Model):
             "trial office's phone and email."
         ),
     )
-    contact_phone = models.CharField(
-        _("contact phone"), max_length=40, blank=True, validators=[phone_validator]
-    )
+    contact_phone = phone_number(_("contact phone"))
     contact_email = models.EmailField(_("contact email"), max_length=120, blank=True)
 
     # Page upkeep
@@ -542,24 +549,16 @@ class Trial(Translated, KeepsOldAddresses, models.Model):
                 "Say who can enter this trial: the text is empty once unsafe or empty "
                 "formatting is removed."
             )
-        if (
-            self.min_age_months is not None
-            and self.max_age_months is not None
-            and self.min_age_months > self.max_age_months
-        ):
+        if above(self.min_age_months, self.max_age_months):
             errors["max_age_months"] = _(
                 "The maximum age (%(max)s) is below the minimum age (%(min)s)."
             ) % {"max": format_age(self.max_age_months), "min": format_age(self.min_age_months)}
-        if (
-            self.max_patients_local is not None
-            and self.max_patients_total is not None
-            and self.max_patients_local > self.max_patients_total
-        ):
+        if above(self.max_patients_local, self.max_patients_total):
             errors["max_patients_local"] = _(
                 "Patients expected at this centre (%(local)d) cannot exceed the maximum number "
                 "of patients (%(total)d)."
             ) % {"local": self.max_patients_local, "total": self.max_patients_total}
-        if self.start_date and self.end_date and self.end_date < self.start_date:
+        if above(self.start_date, self.end_date):
             errors["end_date"] = _("The end date is before the start date.")
         if errors:
             raise ValidationError(errors)
@@ -571,20 +570,22 @@ class Trial(Translated, KeepsOldAddresses, models.Model):
         return self.publication == Publication.PUBLISHED
 
     def publish(self, *, user) -> None:
-        self.publication = Publication.PUBLISHED
         self.published_at = timezone.now()
         self.published_by = user
-        self.save()
-        announce_public_change(self.pk, reason="published")
-        self.audit("publish", user=user)
+        self._save_publication(Publication.PUBLISHED, user=user, event="publish")
 
     def withdraw(self, *, user) -> None:
-        self.publication = Publication.WITHDRAWN
         self.withdrawn_at = timezone.now()
         self.withdrawn_by = user
+        self._save_publication(Publication.WITHDRAWN, user=user, event="withdraw")
+
+    def _save_publication(self, publication: Publication, *, user, event: str) -> None:
+        """Save the trial as published or withdrawn, tell whoever shows it to the public
+        (the signal's reason is the new state: "published", "withdrawn"), and audit it."""
+        self.publication = publication
         self.save()
-        announce_public_change(self.pk, reason="withdrawn")
-        self.audit("withdraw", user=user)
+        announce_public_change(self.pk, reason=publication.value)
+        self.audit(event, user=user)
 
     def audit(self, event: str, *, user, **details) -> None:
         """An audit-log line, once the change is committed: who (by id) did what to which
