@@ -11,7 +11,7 @@ from .factories import TrialFactory
 pytestmark = pytest.mark.django_db
 
 OUTPUTS = [
-    "/sitemap.xml",
+    "/sitemap-trials.xml",
     "/en/feed/",
     "/en/feed/changes/",
     "/en/feed/cancer-types/solid-tumors/",

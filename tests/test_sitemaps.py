@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from trials.models import CancerType, GlossaryTerm, Publication, Trial
+from trials.sitemaps import TrialSitemap
 
 from .factories import TrialFactory
 
@@ -16,13 +17,23 @@ NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 LANGS = ["en", "nl"]
 
 
-def sitemap(client) -> dict[str, str]:
+def section_pages(client) -> list[str]:
+    """The addresses of the sitemap's pages, read from the index at /sitemap.xml."""
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
-    root = ET.fromstring(response.content)  # noqa: S314 - our own sitemap
-    return {
-        url.findtext(f"{NS}loc"): url.findtext(f"{NS}lastmod") for url in root.findall(f"{NS}url")
-    }
+    index = ET.fromstring(response.content)  # noqa: S314 - our own sitemap
+    return [entry.findtext(f"{NS}loc") for entry in index.findall(f"{NS}sitemap")]
+
+
+def entries(client):
+    for address in section_pages(client):
+        response = client.get(address)
+        assert response.status_code == 200
+        yield from ET.fromstring(response.content).findall(f"{NS}url")  # noqa: S314
+
+
+def sitemap(client) -> dict[str, str]:
+    return {url.findtext(f"{NS}loc"): url.findtext(f"{NS}lastmod") for url in entries(client)}
 
 
 def set_updated(model, pk, date):
@@ -48,11 +59,8 @@ def test_sitemap_lists_public_pages_only(client, solid_tumors, neuroblastoma):
 
 def test_each_address_names_its_other_language_and_the_one_without(client, db):
     TrialFactory(short_name="LIVE")
-    root = ET.fromstring(client.get("/sitemap.xml").content)  # noqa: S314 - our own sitemap
     [entry] = [
-        url
-        for url in root.findall(f"{NS}url")
-        if url.findtext(f"{NS}loc").endswith("/nl/trials/live/")
+        url for url in entries(client) if url.findtext(f"{NS}loc").endswith("/nl/trials/live/")
     ]
     alternates = {
         link.get("hreflang"): link.get("href")
@@ -90,11 +98,34 @@ def test_lastmod_is_when_the_content_changed(client, solid_tumors, neuroblastoma
 def test_sitemap_runs_a_fixed_number_of_queries(client, django_assert_num_queries, type_count):
     for number in range(type_count):
         TrialFactory(cancer_types=[CancerType.objects.create(name=f"T{number}", slug=f"t{number}")])
-    # freshness stamp; the newest trial (home and finder) and glossary dates; trials;
-    # cancer types and, in one UNION, their newest trials. Each language's addresses come
-    # from the same rows.
-    with django_assert_num_queries(6):
+    # The index: the version of public content; the newest trial and glossary dates
+    # (pages); the newest trial and the number of trials (its pages); cancer types and
+    # their newest trials, in one grouped query.
+    with django_assert_num_queries(7):
         client.get("/sitemap.xml")
+    # A page of trials: the version; how many (the pages); that page's trials (each
+    # language's addresses from the same rows). Of cancer types: the version, the types
+    # and their newest trials.
+    with django_assert_num_queries(3):
+        client.get("/sitemap-trials.xml")
+    with django_assert_num_queries(3):
+        client.get("/sitemap-cancer-types.xml")
+
+
+def test_a_registry_sized_sitemap_comes_in_pages(client, monkeypatch):
+    monkeypatch.setattr(TrialSitemap, "limit", 4)  # addresses: two trials in two languages
+    for number in range(5):
+        TrialFactory(short_name=f"T{number}")
+    pages = [address for address in section_pages(client) if "sitemap-trials" in address]
+    assert pages == [
+        "http://testserver/sitemap-trials.xml",
+        "http://testserver/sitemap-trials.xml?p=2",
+        "http://testserver/sitemap-trials.xml?p=3",
+    ]
+    assert len([url for url in entries(client) if "/trials/t" in url.findtext(f"{NS}loc")]) == 10
+    assert client.get("/sitemap-trials.xml?p=4").status_code == 404
+    assert client.get("/sitemap-trials.xml?p=x").status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404
 
 
 def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_private_pages(client, db):

@@ -269,7 +269,8 @@ class TrialFilter(django_filters.FilterSet):
     def filter_cancer_type(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.in_cancer_types([self.cancer_types_by_slug[slug] for slug in value])
+        chosen = [self.cancer_types_by_slug[slug] for slug in value]
+        return queryset.in_cancer_types_among(chosen, self.cancer_types)
 
     def filter_setting(self, queryset, name, value):
         return queryset.for_disease_setting(value) if value else queryset

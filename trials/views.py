@@ -88,7 +88,7 @@ def cancer_type_detail(request, slug):
         return moved_for_good(request, get_object_or_404(CancerType.objects.at_address(slug)))
     published = Trial.objects.published()
     count_trials_by_cancer_type(cancer_types, published)
-    trials = published.in_cancer_types([cancer_type]).with_listing_relations()
+    trials = published.in_cancer_types_among([cancer_type], cancer_types).with_listing_relations()
     page, page_notice = paginate(request, trials, settings.TRIALPORTAL_PAGE_SIZE)
     context = {
         "cancer_type": cancer_type,

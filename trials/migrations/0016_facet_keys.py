@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-# Trial.cancer_type_key (the ids of its cancer-type tags, "2,9") and Trial.has_open_arm,
+# Trial.cancer_type_key (the ids of its cancer-type tags between commas, ",2,9,") and Trial.has_open_arm,
 # kept by the database from the tags and arms however they are written (the admin, an
 # import, a restore, bulk inserts), so that the finder counts from the trials' index.
 
@@ -12,7 +12,7 @@ POSTGRESQL_FUNCTIONS = """
 CREATE OR REPLACE FUNCTION trials_trial_set_cancer_type_key() RETURNS trigger AS $$
 BEGIN
     UPDATE trials_trial AS t SET cancer_type_key = coalesce((
-        SELECT string_agg(tag.cancertype_id::text, ',' ORDER BY tag.cancertype_id)
+        SELECT ',' || string_agg(tag.cancertype_id::text, ',' ORDER BY tag.cancertype_id) || ','
         FROM trials_trial_cancer_types AS tag WHERE tag.trial_id = t.id
     ), '')
     WHERE t.id IN (SELECT DISTINCT trial_id FROM changed);
@@ -43,7 +43,7 @@ POSTGRESQL_TRIGGERS = [
 # SQLite: once per row. The order of the ids does not matter (read as a set).
 SQLITE_SET_KEY = """
     UPDATE trials_trial SET cancer_type_key = coalesce((
-        SELECT group_concat(cancertype_id, ',') FROM trials_trial_cancer_types
+        SELECT ',' || group_concat(cancertype_id, ',') || ',' FROM trials_trial_cancer_types
         WHERE trial_id = {row}.trial_id
     ), '') WHERE id = {row}.trial_id;
 """
@@ -72,6 +72,19 @@ TRIGGER_NAMES = [
 ]
 
 
+# SQLite rebuilds trials_trial to add the columns, which drops the triggers 0015 put on it:
+# they are made again (test_every_public_table_has_its_trigger checks them all).
+SQLITE_CONTENT_VERSION_TRIGGER = """
+CREATE TRIGGER IF NOT EXISTS trials_content_version_trials_trial_{event} AFTER {event}
+ON trials_trial
+BEGIN
+    INSERT INTO trials_contentversion (id, counter, changed_at)
+    VALUES (1, 1, strftime('%Y-%m-%d %H:%M:%f', 'now'))
+    ON CONFLICT (id) DO UPDATE SET counter = counter + 1, changed_at = excluded.changed_at;
+END
+"""
+
+
 def no_statement_timeout(apps, schema_editor):
     # Filling the columns of a registry-sized table takes longer than a page request may.
     if schema_editor.connection.vendor == "postgresql":
@@ -85,17 +98,19 @@ def create_triggers_and_fill(apps, schema_editor):
         for statement in POSTGRESQL_TRIGGERS:
             schema_editor.execute(statement)
         schema_editor.execute(
-            "UPDATE trials_trial AS t SET cancer_type_key = coalesce((SELECT string_agg("
-            "tag.cancertype_id::text, ',' ORDER BY tag.cancertype_id) FROM "
+            "UPDATE trials_trial AS t SET cancer_type_key = coalesce((SELECT ',' || string_agg("
+            "tag.cancertype_id::text, ',' ORDER BY tag.cancertype_id) || ',' FROM "
             "trials_trial_cancer_types AS tag WHERE tag.trial_id = t.id), ''), has_open_arm = "
             "EXISTS(SELECT 1 FROM trials_arm AS arm WHERE arm.trial_id = t.id AND arm.status = 'open')"
         )
     else:
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            schema_editor.execute(SQLITE_CONTENT_VERSION_TRIGGER.format(event=event))
         for statement in SQLITE_TRIGGERS:
             schema_editor.execute(statement)
         schema_editor.execute(
-            "UPDATE trials_trial SET cancer_type_key = coalesce((SELECT group_concat("
-            "cancertype_id, ',') FROM trials_trial_cancer_types WHERE trial_id = "
+            "UPDATE trials_trial SET cancer_type_key = coalesce((SELECT ',' || group_concat("
+            "cancertype_id, ',') || ',' FROM trials_trial_cancer_types WHERE trial_id = "
             "trials_trial.id), ''), has_open_arm = EXISTS(SELECT 1 FROM trials_arm WHERE "
             "trial_id = trials_trial.id AND status = 'open')"
         )

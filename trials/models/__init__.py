@@ -8,6 +8,8 @@ from .cancer_type import (
     CancerTypeQuerySet,
     arrange_in_groups,
     count_trials_by_cancer_type,
+    counts_for,
+    tag_ids_counting_for,
     tags_counting_for,
 )
 from .choices import (
@@ -107,6 +109,8 @@ __all__ = [
     "TrialQuerySet",
     "arrange_in_groups",
     "count_trials_by_cancer_type",
+    "counts_for",
+    "tag_ids_counting_for",
     "in_cancer_types",
     "normalise_registry_value",
     "open_first_rank",

@@ -53,6 +53,18 @@ def counts_for(cancer_type: "CancerType", tagged: frozenset[int], parents: dict)
     )
 
 
+def tag_ids_counting_for(cancer_types, every_cancer_type) -> set[int]:
+    """The ids of the tags through which a trial belongs to any of `cancer_types` (the
+    rule above: their own, their groups' and, for a group, its types'), for conditions on
+    Trial.cancer_type_key. `every_cancer_type`: all of them, already read."""
+    parents = {cancer_type.pk: cancer_type.parent_id for cancer_type in every_cancer_type}
+    return {
+        tag
+        for tag in parents
+        if any(counts_for(cancer_type, frozenset({tag}), parents) for cancer_type in cancer_types)
+    }
+
+
 def count_trials_by_cancer_type(cancer_types: list["CancerType"], trials) -> None:
     """Set `trial_count` on each of `cancer_types` (groups and types): how many of `trials`
     belong to it by the hierarchy rule. One query, whatever the number of types: the
@@ -64,7 +76,7 @@ def count_trials_by_cancer_type(cancer_types: list["CancerType"], trials) -> Non
     for cancer_type in cancer_types:
         cancer_type.trial_count = 0
     for key, n in rows:
-        tagged = frozenset(int(pk) for pk in key.split(",") if pk)
+        tagged = frozenset(int(pk) for pk in key.split(",") if pk)  # ",2,9," -> {2, 9}
         for cancer_type in cancer_types:
             if counts_for(cancer_type, tagged, parents):
                 cancer_type.trial_count += n

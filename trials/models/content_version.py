@@ -5,7 +5,11 @@ public pages, feeds and API show bump `counter` and `changed_at` on every insert
 and delete, whatever made it (the admin, an import, a script, a bulk update, a restore).
 Conditional GET and the page cache (trials.freshness, trials.page_cache) read this one row
 per request instead of counting and dating every table: at a registry's 100,000 trials
-that read costs a primary-key lookup instead of 10 ms."""
+that read costs a primary-key lookup instead of 10 ms.
+
+On SQLite, a migration that rebuilds a public table (most column changes do) drops its
+triggers: that migration must make them again, as 0016 does for trials_trial.
+tests/test_content_version.py fails until it does."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

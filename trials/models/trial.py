@@ -4,6 +4,8 @@ import datetime
 import logging
 import re
 from collections import Counter
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -32,7 +34,7 @@ from ..review import DUE_SOON_DAYS, add_months, latest_review_due_by, review_int
 from ..rich_text import RichTextField, sanitize_html
 from ..signals import announce_public_change
 from .address import KeepsOldAddresses
-from .cancer_type import CancerType, tags_counting_for
+from .cancer_type import CancerType, tag_ids_counting_for, tags_counting_for
 from .choices import (
     OPEN_STATUSES,
     STATUS_EXPLANATIONS,
@@ -159,6 +161,15 @@ class TrialQuerySet(models.QuerySet):
     def in_cancer_types(self, cancer_types):
         """Trials for any of `cancer_types`, by the hierarchy rule (tags_counting_for)."""
         return self.filter(in_cancer_types(cancer_types))
+
+    def in_cancer_types_among(self, cancer_types, every_cancer_type):
+        """The same trials as in_cancer_types(), read from each trial's own
+        cancer_type_key (no join with the tags), for callers that have every cancer type
+        at hand: the finder's filter and counts, the cancer-type pages."""
+        ids = sorted(tag_ids_counting_for(cancer_types, every_cancer_type))
+        if not ids:
+            return self.none()
+        return self.filter(reduce(or_, (Q(cancer_type_key__contains=f",{pk},") for pk in ids)))
 
     def for_age_months(self, youngest: int, oldest: int | None = None):
         """Trials whose age range overlaps a child's age, given in months.
