@@ -81,3 +81,15 @@ def test_counts_by_key_agree_with_the_filter_for_every_cancer_type():
         published.in_cancer_types(pair)
     )
     assert {ct.name: ct.trial_count for ct in cancer_types}["Solid tumours"] == 5
+
+
+def test_saving_a_trial_read_before_its_tags_and_arms_keeps_both_keys():
+    cancer_type = CancerTypeFactory()
+    trial = TrialFactory()
+    stale = Trial.objects.get(pk=trial.pk)  # read while it has no tags or arms
+    trial.cancer_types.add(cancer_type)
+    ArmFactory(trial=trial, status=ArmStatus.OPEN)
+    stale.short_name = "RENAMED"
+    stale.save()  # Django writes every column, the stale keys too
+    assert key_of(trial) == {cancer_type.pk}
+    assert has_open_arm(trial)

@@ -20,6 +20,20 @@ BEGIN
 END
 $$ LANGUAGE plpgsql;
 
+-- A save of the trial itself (Django writes every column) keeps the keys right.
+CREATE OR REPLACE FUNCTION trials_trial_keep_keys() RETURNS trigger AS $$
+BEGIN
+    NEW.cancer_type_key := coalesce((
+        SELECT ',' || string_agg(tag.cancertype_id::text, ',' ORDER BY tag.cancertype_id) || ','
+        FROM trials_trial_cancer_types AS tag WHERE tag.trial_id = NEW.id
+    ), '');
+    NEW.has_open_arm := EXISTS(
+        SELECT 1 FROM trials_arm AS arm WHERE arm.trial_id = NEW.id AND arm.status = 'open'
+    );
+    RETURN NEW;
+END
+$$ LANGUAGE plpgsql;
+
 CREATE OR REPLACE FUNCTION trials_trial_set_has_open_arm() RETURNS trigger AS $$
 BEGIN
     UPDATE trials_trial AS t SET has_open_arm = EXISTS(
@@ -39,6 +53,9 @@ POSTGRESQL_TRIGGERS = [
         ("trials_has_open_arm", "trials_arm", "trials_trial_set_has_open_arm"),
     ]
     for event in ("INSERT", "UPDATE", "DELETE")
+] + [
+    "CREATE TRIGGER trials_trial_keep_keys BEFORE INSERT OR UPDATE ON trials_trial "
+    "FOR EACH ROW EXECUTE FUNCTION trials_trial_keep_keys()"
 ]
 # SQLite: once per row. The order of the ids does not matter (read as a set).
 SQLITE_SET_KEY = """
@@ -61,6 +78,13 @@ SQLITE_TRIGGERS = [
         ("trials_has_open_arm", "trials_arm", SQLITE_SET_OPEN),
     ]
     for event, rows in [("INSERT", ["NEW"]), ("UPDATE", ["OLD", "NEW"]), ("DELETE", ["OLD"])]
+] + [
+    # A save of the trial itself (Django writes every column) is put right after it.
+    # (SQLite runs no trigger again from within itself, so this ends.)
+    "CREATE TRIGGER trials_trial_keep_keys AFTER UPDATE ON trials_trial BEGIN "
+    + SQLITE_SET_KEY.format(row="NEW").replace("NEW.trial_id", "NEW.id")
+    + SQLITE_SET_OPEN.format(row="NEW").replace("NEW.trial_id", "NEW.id")
+    + " END"
 ]
 TRIGGER_NAMES = [
     (name, table, event)
@@ -118,12 +142,16 @@ def create_triggers_and_fill(apps, schema_editor):
 
 def drop_triggers(apps, schema_editor):
     vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        schema_editor.execute("DROP TRIGGER IF EXISTS trials_trial_keep_keys")
     for name, table, event in TRIGGER_NAMES:
         if vendor == "postgresql":
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}_{event} ON {table}")
         else:
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}_{event}")
     if vendor == "postgresql":
+        schema_editor.execute("DROP TRIGGER IF EXISTS trials_trial_keep_keys ON trials_trial")
+        schema_editor.execute("DROP FUNCTION IF EXISTS trials_trial_keep_keys()")
         schema_editor.execute("DROP FUNCTION IF EXISTS trials_trial_set_cancer_type_key()")
         schema_editor.execute("DROP FUNCTION IF EXISTS trials_trial_set_has_open_arm()")
 
