@@ -179,7 +179,8 @@ def test_group_counts_include_trials_of_its_types(solid_tumors, neuroblastoma, h
     TrialFactory(cancer_types=[solid_tumors])
     TrialFactory(cancer_types=[hematologic])
     TrialFactory(cancer_types=[neuroblastoma], publication="draft")
-    groups = CancerType.objects.tree(Trial.objects.published())
+    groups, total = CancerType.objects.tree_and_total(Trial.objects.published())
+    assert total == 3
     counts = {
         cancer_type.slug: cancer_type.trial_count
         for group in groups

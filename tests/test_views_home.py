@@ -35,9 +35,9 @@ def test_home_runs_a_fixed_number_of_queries(
     group = CancerTypeFactory(name="Solid tumors")
     for number in range(type_count):
         TrialFactory(cancer_types=[CancerTypeFactory(name=f"Type {number}", parent=group)])
-    # The version of public content (trials.freshness), cancer types, their counts, the
-    # total and the centre's settings (contact, look).
-    with django_assert_num_queries(5):
+    # The version of public content (trials.freshness), cancer types, their counts (and
+    # with them the total) and the centre's settings (contact, look).
+    with django_assert_num_queries(4):
         client.get(f"/{language}/")
     # A repeat visit comes from the page cache: only the version is read.
     with django_assert_num_queries(1):

@@ -34,11 +34,8 @@ CACHE_FOREVER = 365 * 24 * 60 * 60
 
 @conditional_public
 def home(request):
-    trials = Trial.objects.published()
-    context = {
-        "cancer_type_groups": CancerType.objects.tree(trials),
-        "trial_count": trials.count(),
-    }
+    groups, total = CancerType.objects.tree_and_total(Trial.objects.published())
+    context = {"cancer_type_groups": groups, "trial_count": total}
     return render(request, "trials/home.html", context)
 
 
