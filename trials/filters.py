@@ -89,13 +89,22 @@ def choice_error(message):
     return {"invalid_choice": message}
 
 
+def yes_switch(label, method: str, wrong_value_message) -> django_filters.ChoiceFilter:
+    """A filter that is on ("=1") or absent, like "open for inclusion only"."""
+    return django_filters.ChoiceFilter(
+        label=label,
+        choices=[(YES, _("yes"))],
+        method=method,
+        error_messages=choice_error(wrong_value_message),
+    )
+
+
 class TrialFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_text", max_length=200)
-    open = django_filters.ChoiceFilter(
-        label=_("Open for inclusion only"),
-        choices=[(YES, _("yes"))],
-        method="filter_open",
-        error_messages=choice_error(_("Use open=1 to show only trials open for inclusion.")),
+    open = yes_switch(
+        _("Open for inclusion only"),
+        "filter_open",
+        _("Use open=1 to show only trials open for inclusion."),
     )
     age = django_filters.NumberFilter(
         label=_("Age of the child"),
@@ -128,11 +137,10 @@ class TrialFilter(django_filters.FilterSet):
             _("Disease can be newly_diagnosed or relapsed_refractory, nothing else.")
         ),
     )
-    open_arm = django_filters.ChoiceFilter(
-        label=_("Has an open study arm"),
-        choices=[(YES, _("yes"))],
-        method="filter_open_arm",
-        error_messages=choice_error(_("Use open_arm=1 to show only trials with an open arm.")),
+    open_arm = yes_switch(
+        _("Has an open study arm"),
+        "filter_open_arm",
+        _("Use open_arm=1 to show only trials with an open arm."),
     )
     phase = django_filters.MultipleChoiceFilter(
         label=_("Phase"), choices=Phase.choices, distinct=False
