@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils.functional import cached_property
 
-from .models import CancerType, GlossaryTerm, Trial, counts_for
+from .models import CancerType, GlossaryTerm, Trial, by_cancer_type
 
 # Addresses a sitemap page lists (Django pages the items in every language).
 ADDRESSES_PER_PAGE = 2000
@@ -106,13 +106,9 @@ def newest_trial_change_by_cancer_type(cancer_types) -> dict:
         .values_list("cancer_type_key")
         .annotate(newest=Max("updated_at"))
     )
-    parents = {cancer_type.pk: cancer_type.parent_id for cancer_type in cancer_types}
     newest = {}
-    for key, changed_at in rows:
-        tagged = frozenset(int(pk) for pk in key.split(",") if pk)
-        for cancer_type in cancer_types:
-            if counts_for(cancer_type, tagged, parents):
-                newest[cancer_type.pk] = max(changed_at, newest.get(cancer_type.pk, changed_at))
+    for cancer_type, changed_at in by_cancer_type(rows, cancer_types):
+        newest[cancer_type.pk] = max(changed_at, newest.get(cancer_type.pk, changed_at))
     return newest
 
 

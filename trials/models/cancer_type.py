@@ -69,6 +69,18 @@ def tag_ids_counting_for(cancer_types, every_cancer_type) -> set[int]:
     }
 
 
+def by_cancer_type(rows, cancer_types):
+    """(cancer type, value) for each (Trial.cancer_type_key, value) of `rows` and each of
+    `cancer_types` its trials belong to by the hierarchy rule. `cancer_types`: every cancer
+    type (a group's trials include those tagged with its types)."""
+    parents = {cancer_type.pk: cancer_type.parent_id for cancer_type in cancer_types}
+    for key, value in rows:
+        tagged = frozenset(int(pk) for pk in key.split(",") if pk)  # ",2,9," -> {2, 9}
+        for cancer_type in cancer_types:
+            if counts_for(cancer_type, tagged, parents):
+                yield cancer_type, value
+
+
 def count_trials_by_cancer_type(cancer_types: list["CancerType"], trials) -> int:
     """Set `trial_count` on each of `cancer_types` (groups and types): how many of `trials`
     belong to it by the hierarchy rule. One query, whatever the number of types: the
@@ -76,18 +88,12 @@ def count_trials_by_cancer_type(cancer_types: list["CancerType"], trials) -> int
     keeps), a few hundred combinations even for 100,000 trials, the rule applied to each.
     `cancer_types`: every cancer type (a group's count needs the ids of its types).
     Returns how many `trials` there are (each is in one combination), for free."""
-    rows = trials.order_by().values_list("cancer_type_key").annotate(n=Count("pk"))
-    parents = {cancer_type.pk: cancer_type.parent_id for cancer_type in cancer_types}
+    rows = list(trials.order_by().values_list("cancer_type_key").annotate(n=Count("pk")))
     for cancer_type in cancer_types:
         cancer_type.trial_count = 0
-    total = 0
-    for key, n in rows:
-        total += n
-        tagged = frozenset(int(pk) for pk in key.split(",") if pk)  # ",2,9," -> {2, 9}
-        for cancer_type in cancer_types:
-            if counts_for(cancer_type, tagged, parents):
-                cancer_type.trial_count += n
-    return total
+    for cancer_type, n in by_cancer_type(rows, cancer_types):
+        cancer_type.trial_count += n
+    return sum(n for _key, n in rows)
 
 
 def arrange_in_groups(cancer_types: list["CancerType"]) -> list["CancerType"]:
