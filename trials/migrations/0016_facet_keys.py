@@ -2,25 +2,17 @@
 
 from django.db import migrations, models
 
-# Trial.cancer_type_key (the ids of its cancer-type tags between commas, ",2,9,") and Trial.has_open_arm,
-# kept by the database from the tags and arms however they are written (the admin, an
-# import, a restore, bulk inserts), so that the finder counts from the trials' index.
+# Trial.cancer_type_key (the ids of its cancer-type tags between commas, ",2,9,") and
+# Trial.has_open_arm, kept by the database from the tags and arms however they are written
+# (the admin, an import, a restore, bulk inserts), so that the finder counts from the
+# trials' index. Each database computes them in one place, a trigger on the trial itself
+# (so a save of a trial read before its tags changed cannot write stale keys); a write to
+# the tags or the arms touches the trials it concerns, which runs that trigger.
+TOUCH = "UPDATE trials_trial SET cancer_type_key = cancer_type_key"
+RELATIONS = {"trials_trial_cancer_types": "trials_cancer_type_key", "trials_arm": "trials_has_open_arm"}
+EVENTS = ("INSERT", "UPDATE", "DELETE")
 
-# PostgreSQL: once per statement, over the rows the statement touched (transition tables;
-# PostgreSQL allows one event per trigger with them).
-POSTGRESQL_FUNCTIONS = """
-CREATE OR REPLACE FUNCTION trials_trial_set_cancer_type_key() RETURNS trigger AS $$
-BEGIN
-    UPDATE trials_trial AS t SET cancer_type_key = coalesce((
-        SELECT ',' || string_agg(tag.cancertype_id::text, ',' ORDER BY tag.cancertype_id) || ','
-        FROM trials_trial_cancer_types AS tag WHERE tag.trial_id = t.id
-    ), '')
-    WHERE t.id IN (SELECT DISTINCT trial_id FROM changed);
-    RETURN NULL;
-END
-$$ LANGUAGE plpgsql;
-
--- A save of the trial itself (Django writes every column) keeps the keys right.
+POSTGRESQL_FUNCTIONS = f"""
 CREATE OR REPLACE FUNCTION trials_trial_keep_keys() RETURNS trigger AS $$
 BEGIN
     NEW.cancer_type_key := coalesce((
@@ -34,65 +26,49 @@ BEGIN
 END
 $$ LANGUAGE plpgsql;
 
-CREATE OR REPLACE FUNCTION trials_trial_set_has_open_arm() RETURNS trigger AS $$
+CREATE OR REPLACE FUNCTION trials_trial_touch() RETURNS trigger AS $$
 BEGIN
-    UPDATE trials_trial AS t SET has_open_arm = EXISTS(
-        SELECT 1 FROM trials_arm AS arm WHERE arm.trial_id = t.id AND arm.status = 'open'
-    )
-    WHERE t.id IN (SELECT DISTINCT trial_id FROM changed);
+    {TOUCH} WHERE id IN (SELECT DISTINCT trial_id FROM changed);
     RETURN NULL;
 END
 $$ LANGUAGE plpgsql;
 """
+# Once per statement, over the rows it touched (transition tables; PostgreSQL allows one
+# event per trigger with them).
 POSTGRESQL_TRIGGERS = [
-    f"CREATE TRIGGER {name}_{event.lower()} AFTER {event} ON {table} "
-    f"REFERENCING {'OLD' if event == 'DELETE' else 'NEW'} TABLE AS changed "
-    f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
-    for name, table, function in [
-        ("trials_cancer_type_key", "trials_trial_cancer_types", "trials_trial_set_cancer_type_key"),
-        ("trials_has_open_arm", "trials_arm", "trials_trial_set_has_open_arm"),
-    ]
-    for event in ("INSERT", "UPDATE", "DELETE")
-] + [
     "CREATE TRIGGER trials_trial_keep_keys BEFORE INSERT OR UPDATE ON trials_trial "
-    "FOR EACH ROW EXECUTE FUNCTION trials_trial_keep_keys()"
+    "FOR EACH ROW EXECUTE FUNCTION trials_trial_keep_keys()",
+    *(
+        f"CREATE TRIGGER {name}_{event.lower()} AFTER {event} ON {table} "
+        f"REFERENCING {'OLD' if event == 'DELETE' else 'NEW'} TABLE AS changed "
+        "FOR EACH STATEMENT EXECUTE FUNCTION trials_trial_touch()"
+        for table, name in RELATIONS.items()
+        for event in EVENTS
+    ),
 ]
-# SQLite: once per row. The order of the ids does not matter (read as a set).
-SQLITE_SET_KEY = """
-    UPDATE trials_trial SET cancer_type_key = coalesce((
-        SELECT ',' || group_concat(cancertype_id, ',') || ',' FROM trials_trial_cancer_types
-        WHERE trial_id = {row}.trial_id
-    ), '') WHERE id = {row}.trial_id;
-"""
-SQLITE_SET_OPEN = """
-    UPDATE trials_trial SET has_open_arm = EXISTS(
-        SELECT 1 FROM trials_arm WHERE trial_id = {row}.trial_id AND status = 'open'
-    ) WHERE id = {row}.trial_id;
-"""
+# SQLite: row triggers, after the write (SQLite does not run a trigger again from within
+# itself, so the trial's own update ends there). The order of the ids does not matter.
 SQLITE_TRIGGERS = [
-    f"CREATE TRIGGER {name}_{event.lower()} AFTER {event} ON {table} BEGIN "
-    + "".join(body.format(row=row) for row in rows)
-    + " END"
-    for name, table, body in [
-        ("trials_cancer_type_key", "trials_trial_cancer_types", SQLITE_SET_KEY),
-        ("trials_has_open_arm", "trials_arm", SQLITE_SET_OPEN),
-    ]
-    for event, rows in [("INSERT", ["NEW"]), ("UPDATE", ["OLD", "NEW"]), ("DELETE", ["OLD"])]
-] + [
-    # A save of the trial itself (Django writes every column) is put right after it.
-    # (SQLite runs no trigger again from within itself, so this ends.)
-    "CREATE TRIGGER trials_trial_keep_keys AFTER UPDATE ON trials_trial BEGIN "
-    + SQLITE_SET_KEY.format(row="NEW").replace("NEW.trial_id", "NEW.id")
-    + SQLITE_SET_OPEN.format(row="NEW").replace("NEW.trial_id", "NEW.id")
-    + " END"
-]
-TRIGGER_NAMES = [
-    (name, table, event)
-    for name, table in [
-        ("trials_cancer_type_key", "trials_trial_cancer_types"),
-        ("trials_has_open_arm", "trials_arm"),
-    ]
-    for event in ("insert", "update", "delete")
+    """
+    CREATE TRIGGER trials_trial_keep_keys AFTER UPDATE ON trials_trial BEGIN
+        UPDATE trials_trial SET
+            cancer_type_key = coalesce((
+                SELECT ',' || group_concat(cancertype_id, ',') || ','
+                FROM trials_trial_cancer_types WHERE trial_id = NEW.id
+            ), ''),
+            has_open_arm = EXISTS(
+                SELECT 1 FROM trials_arm WHERE trial_id = NEW.id AND status = 'open'
+            )
+        WHERE id = NEW.id;
+    END
+    """,
+    *(
+        f"CREATE TRIGGER {name}_{event.lower()} AFTER {event} ON {table} BEGIN "
+        + "".join(f"{TOUCH} WHERE id = {row}.trial_id; " for row in rows)
+        + "END"
+        for table, name in RELATIONS.items()
+        for event, rows in zip(EVENTS, [["NEW"], ["OLD", "NEW"], ["OLD"]], strict=True)
+    ),
 ]
 
 
@@ -119,41 +95,28 @@ def create_triggers_and_fill(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         schema_editor.execute(POSTGRESQL_FUNCTIONS)
-        for statement in POSTGRESQL_TRIGGERS:
-            schema_editor.execute(statement)
-        schema_editor.execute(
-            "UPDATE trials_trial AS t SET cancer_type_key = coalesce((SELECT ',' || string_agg("
-            "tag.cancertype_id::text, ',' ORDER BY tag.cancertype_id) || ',' FROM "
-            "trials_trial_cancer_types AS tag WHERE tag.trial_id = t.id), ''), has_open_arm = "
-            "EXISTS(SELECT 1 FROM trials_arm AS arm WHERE arm.trial_id = t.id AND arm.status = 'open')"
-        )
+        statements = POSTGRESQL_TRIGGERS
     else:
-        for event in ("INSERT", "UPDATE", "DELETE"):
-            schema_editor.execute(SQLITE_CONTENT_VERSION_TRIGGER.format(event=event))
-        for statement in SQLITE_TRIGGERS:
-            schema_editor.execute(statement)
-        schema_editor.execute(
-            "UPDATE trials_trial SET cancer_type_key = coalesce((SELECT ',' || group_concat("
-            "cancertype_id, ',') || ',' FROM trials_trial_cancer_types WHERE trial_id = "
-            "trials_trial.id), ''), has_open_arm = EXISTS(SELECT 1 FROM trials_arm WHERE "
-            "trial_id = trials_trial.id AND status = 'open')"
-        )
+        statements = [
+            *(SQLITE_CONTENT_VERSION_TRIGGER.format(event=event) for event in EVENTS),
+            *SQLITE_TRIGGERS,
+        ]
+    for statement in statements:
+        schema_editor.execute(statement)
+    schema_editor.execute(TOUCH)  # every trial's keys, by the trigger above
 
 
 def drop_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "sqlite":
-        schema_editor.execute("DROP TRIGGER IF EXISTS trials_trial_keep_keys")
-    for name, table, event in TRIGGER_NAMES:
-        if vendor == "postgresql":
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}_{event} ON {table}")
-        else:
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}_{event}")
-    if vendor == "postgresql":
-        schema_editor.execute("DROP TRIGGER IF EXISTS trials_trial_keep_keys ON trials_trial")
+    postgresql = schema_editor.connection.vendor == "postgresql"
+    names = [("trials_trial_keep_keys", "trials_trial")] + [
+        (f"{name}_{event.lower()}", table) for table, name in RELATIONS.items() for event in EVENTS
+    ]
+    for name, table in names:
+        on = f" ON {table}" if postgresql else ""
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}{on}")
+    if postgresql:
         schema_editor.execute("DROP FUNCTION IF EXISTS trials_trial_keep_keys()")
-        schema_editor.execute("DROP FUNCTION IF EXISTS trials_trial_set_cancer_type_key()")
-        schema_editor.execute("DROP FUNCTION IF EXISTS trials_trial_set_has_open_arm()")
+        schema_editor.execute("DROP FUNCTION IF EXISTS trials_trial_touch()")
 
 
 class Migration(migrations.Migration):
