@@ -17,12 +17,12 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 from django.db.models import DateTimeField
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition
 
 from .models import ContentVersion
-from .page_cache import VARIES_WITH, cached_page
+from .page_cache import answer_fingerprint, cached_page
 
 # Pages change when the code does: a restart (a release) starts new validators.
 RELEASED_AT = timezone.now().replace(microsecond=0)
@@ -96,15 +96,7 @@ def public_version(request, *args, **kwargs) -> str:
 
 
 def public_etag(request, *args, **kwargs) -> str:
-    """Same version, same language, same address, same kind of answer: same ETag. (Public
-    pages carry no CSRF token, so nothing about the visitor goes into it.)"""
-    parts = [
-        public_version(request),
-        translation.get_language() or "",
-        request.get_full_path(),
-        *(request.headers.get(header, "") for header in VARIES_WITH),
-    ]
-    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+    return answer_fingerprint(request, public_version(request))
 
 
 def public_last_modified(request, *args, **kwargs) -> datetime.datetime:

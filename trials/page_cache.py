@@ -82,7 +82,10 @@ def may_keep(request, response) -> bool:
     )
 
 
-def page_key(request, version: str) -> str:
+def answer_fingerprint(request, version: str) -> str:
+    """Same version, same language, same address, same kind of answer: the same answer.
+    For the page cache's key and the ETag (trials.freshness). Nothing about the visitor
+    goes into it: public pages carry no CSRF token."""
     parts = [
         version,
         translation.get_language() or "",
@@ -90,7 +93,11 @@ def page_key(request, version: str) -> str:
         request.build_absolute_uri(),
         *(request.headers.get(header, "") for header in VARIES_WITH),
     ]
-    return "public-page:" + hashlib.blake2b("\n".join(parts).encode(), digest_size=20).hexdigest()
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=20).hexdigest()
+
+
+def page_key(request, version: str) -> str:
+    return "public-page:" + answer_fingerprint(request, version)
 
 
 def cached_page(view, *, version: Callable[..., str]):
