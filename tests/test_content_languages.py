@@ -308,3 +308,21 @@ def test_the_demo_keeps_dutch_glossary_and_centre_texts_staff_wrote(client):
     call_command("load_demo_trials", stdout=None)
     assert GlossaryTerm.objects.get(slug="phase").term_nl == "Fase (van ons)"
     assert SiteSettings.load().opening_hours_nl == "Elke werkdag"
+
+
+@pytest.mark.parametrize("submit", [{}, {"_saveasnew": "Save as new"}])
+def test_an_editors_translations_checked_leaves_the_public_notice_until_approval(
+    editor_client, client, bilingual, submit
+):
+    bilingual.published_at = bilingual.updated_at
+    bilingual.eligibility_en = "<p>Children whose cancer came back, aged 1 to 18.</p>"
+    bilingual.save()
+    assert bilingual.outdated_translations()
+
+    data, _prefixes = change_form_data(editor_client, bilingual)
+    data.update({"confirm_translations": "on", **submit})
+    editor_client.post(change_url(bilingual), data)
+
+    bilingual.refresh_from_db()
+    assert bilingual.outdated_translations()  # the live trial still says so
+    assert "misschien niet actueel" in page(client, bilingual, "nl")
