@@ -13,7 +13,7 @@ from reversion.models import Revision, Version
 
 from trials.backup import NOT_EXPORTED, content_models
 from trials.freshness import content_stamp
-from trials.models import Publication, SiteSettings, Trial
+from trials.models import Publication, SearchDocument, SiteSettings, Trial
 
 from . import factories
 
@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 def app_models():
-    """The app's models but the version of public content, which the database keeps."""
+    """The app's models but those the database keeps: the version of public content and
+    the search documents."""
     return [
         model
         for model in apps.get_app_config("trials").get_models()
@@ -62,7 +63,7 @@ def snapshot() -> dict:
 
 def empty_the_app():
     """What a fresh installation has: migrated tables, staff accounts, no content."""
-    models = [*content_models(history=True), Trial.cancer_types.through]
+    models = [*content_models(history=True), Trial.cancer_types.through, SearchDocument]
     with connection.cursor() as cursor:
         for model in reversed(models):
             table = connection.ops.quote_name(model._meta.db_table)
@@ -156,6 +157,20 @@ def test_replace_restores_the_backup_over_what_changed_since(every_kind_of_conte
     call_command("import_trials", str(backup), "--replace", stdout=None)
 
     assert snapshot() == before
+
+
+def test_a_restored_trial_is_found_by_its_words_again(every_kind_of_content, tmp_path):
+    # The search documents are not in the backup: the database writes them again.
+    factories.TrialFactory(short_name="FINDME", summary_en="About rhabdoid tumours.")
+    backup = tmp_path / "trials.json"
+    call_command("export_trials", "-o", str(backup), stderr=None)
+    Trial.objects.filter(short_name="FINDME").update(summary_en="Edited after the backup.")
+
+    call_command("import_trials", str(backup), "--replace", stdout=None)
+
+    found = Trial.objects.matching("rhabdoid")
+    assert [trial.short_name for trial in found] == ["FINDME"]
+    assert not Trial.objects.matching("edited").exists()
 
 
 def test_old_history_alone_also_counts_as_content(tmp_path):

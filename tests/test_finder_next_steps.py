@@ -109,14 +109,13 @@ MANY_FILTERS = {
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        # The version of public content (trials.freshness), cancer types, their counts,
-        # phase, status and open, setting, open arm, the total, the glossary words, the
-        # centre's settings, and one for all the suggestions (an empty page has no cards
-        # to fetch).
-        (EMPTY_QUERY, 11),
-        (MANY_FILTERS, 11),
+        # The version of public content (trials.freshness), cancer types, one for every
+        # count and the total (FacetCounts), the glossary words, the centre's settings,
+        # and one for all the suggestions (an empty page has no cards to fetch).
+        (EMPTY_QUERY, 6),
+        (MANY_FILTERS, 6),
         # ... and the text search's spelling variants (the search is a subquery).
-        ({**MANY_FILTERS, "q": "tumour"}, 12),
+        ({**MANY_FILTERS, "q": "tumour"}, 7),
     ],
 )
 def test_suggestions_cost_one_query_whatever_the_number_of_filters(

@@ -2,9 +2,17 @@
 registry numbers typed as people type them, and the one cancer-type hierarchy rule."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
-from trials.models import CancerType, Registry, SpellingVariant, Trial, count_trials_by_cancer_type
+from trials.models import (
+    CancerType,
+    Registry,
+    SearchDocument,
+    SpellingVariant,
+    Trial,
+    count_trials_by_cancer_type,
+)
 
 from .factories import (
     ArmFactory,
@@ -261,10 +269,49 @@ def test_search_reads_the_vocabulary_once_however_many_words(
 ):
     # The version of public content, the finder's fixed queries with the text search as a
     # subquery of each, and its vocabulary (the cancer types the finder already has, and
-    # the spelling variants): 13, as for one word.
-    with django_assert_num_queries(13):
+    # the spelling variants): 9, as for one word.
+    with django_assert_num_queries(9):
         response = client.get(LIST_URL, {"q": "Solid tumours, neuroblastoma: children came back"})
     assert sorted(trial.short_name for trial in response.context["trials"]) == [
         "ALL-SOLID",
         "NBL-ONLY",
     ]
+
+
+# Search at a registry's scale -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rank_every_word_up_to", [2000, 1])
+def test_best_match_puts_names_and_numbers_first_however_many_matches(
+    client, settings, registered, rank_every_word_up_to
+):
+    # Above TRIALPORTAL_RANK_EVERY_WORD_UP_TO matches, best match reads no long text, but
+    # the order of what families notice most stays: their registry number, their name.
+    settings.TRIALPORTAL_RANK_EVERY_WORD_UP_TO = rank_every_word_up_to
+    TrialFactory(short_name="MENTIONS", summary="Follows on from EudraCT 2016-000133-40.")
+    TrialFactory(short_name="ZZ-RELAPSE", subtitle="For relapsed neuroblastoma")
+    TrialFactory(short_name="AA-OTHER", summary="For children whose neuroblastoma relapsed.")
+
+    by_number = client.get(LIST_URL, {"q": "EudraCT 2016-000133-40"})
+    by_words = client.get(LIST_URL, {"q": "relapsed neuroblastoma"})
+
+    assert [trial.short_name for trial in by_number.context["trials"]][0] == "ESMART"
+    assert [trial.short_name for trial in by_words.context["trials"]] == [
+        "ZZ-RELAPSE",  # both words in its names, before a name earlier in the alphabet
+        "AA-OTHER",
+    ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the search document is PostgreSQL's")
+def test_the_search_document_follows_every_write_of_the_texts(db):
+    trial = TrialFactory(short_name="FOLLOWS", subtitle="for Ewing sarcoma", summary="Carboplatin.")
+    assert list(Trial.objects.matching("ewing")) == [trial]
+    assert list(Trial.objects.matching("carboplatin")) == [trial]
+
+    Trial.objects.filter(pk=trial.pk).update(summary_en="Vincristine.", subtitle_nl="voor Wilms")
+
+    assert not Trial.objects.matching("carboplatin").exists()
+    assert list(Trial.objects.matching("vincristine")) == [trial]
+    assert list(Trial.objects.matching("wilm")) == [trial]  # part of a name, in any language
+    trial.delete()
+    assert not SearchDocument.objects.exists()

@@ -202,9 +202,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             # random_page_cost: PostgreSQL's default (4) is for spinning disks; with it the
             # planner read the whole trials table for a common search word, unpacking every
             # search document (1 s at 100,000 trials), instead of the text index (0.1 s).
+            # No parallel workers: the web server already runs a request per core, and in a
+            # parallel plan each worker built the search's sets of ids again (three times
+            # the work of a text search at 100,000 trials).
             "options": (
                 f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000} -c jit=off "
-                f"-c random_page_cost={DATABASE_RANDOM_PAGE_COST}"
+                f"-c random_page_cost={DATABASE_RANDOM_PAGE_COST} "
+                "-c max_parallel_workers_per_gather=0"
             ),
         }
     )
@@ -330,9 +334,13 @@ TRIALPORTAL_MAX_RESULTS_PAGED = env_int("TRIALPORTAL_MAX_RESULTS_PAGED", 1000)
 # Totals are counted exactly up to this many trials; above it (a registry, not a centre)
 # PostgreSQL's estimate is shown as "about" (trials.paging).
 TRIALPORTAL_EXACT_COUNTS_UP_TO = env_int("TRIALPORTAL_EXACT_COUNTS_UP_TO", 10_000)
+# "Best match" weighs every word of every text of every matching trial up to this many
+# matches; above it (a common word in a registry) only the names, registry numbers and
+# cancer types, which are read from indexes (trials.search.Search.relevance).
+TRIALPORTAL_RANK_EVERY_WORD_UP_TO = env_int("TRIALPORTAL_RANK_EVERY_WORD_UP_TO", 2000)
 # PostgreSQL's text-search configurations (stemming, stop words) for the finder's search,
 # one per language of the texts. Changing one needs a migration that rebuilds the
-# search_document trigger (see 0014).
+# search document trigger (see 0017).
 TRIALPORTAL_SEARCH_CONFIG = os.environ.get("TRIALPORTAL_SEARCH_CONFIG", "english")
 TRIALPORTAL_SEARCH_CONFIGS = {
     "en": TRIALPORTAL_SEARCH_CONFIG,

@@ -29,9 +29,10 @@ audit = logging.getLogger("trialportal.audit")
 
 APP_LABEL = "trials"
 HISTORY_MODELS = ("reversion.Revision", "reversion.Version")
-# Kept by the database itself (its triggers move it on every write, an import included):
-# restoring an old value could make a cached page look current.
-NOT_EXPORTED = ("trials.ContentVersion",)
+# Kept by the database itself (its triggers write them on every write, an import
+# included): restoring an old version of public content could make a cached page look
+# current, and the search documents are written again as the trials are restored.
+NOT_EXPORTED = ("trials.ContentVersion", "trials.SearchDocument")
 
 
 def content_models(*, history: bool = False) -> list:
@@ -173,7 +174,11 @@ def import_data(
 def _delete_all(models) -> None:
     """Empty the tables, each before those it refers to. Plain DELETEs: the foreign keys
     are checked at commit, when the imported rows are in place."""
-    tables = [through._meta.db_table for through in _auto_created_links(models)]
+    # Rows the database derives from the content (search documents) go first; they are
+    # written again as the imported trials are inserted.
+    derived = [apps.get_model(label) for label in NOT_EXPORTED]
+    tables = [model._meta.db_table for model in derived if _refers_to(model, models)]
+    tables += [through._meta.db_table for through in _auto_created_links(models)]
     tables += [model._meta.db_table for model in reversed(models)]
     with connection.cursor() as cursor:
         for table in tables:

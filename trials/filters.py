@@ -6,6 +6,7 @@ from functools import cached_property, reduce
 from operator import and_
 
 import django_filters
+from django.conf import settings
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -19,9 +20,10 @@ from .models import (
     StatusGroup,
     Trial,
     arrange_in_groups,
-    count_trials_by_cancer_type,
     open_first_rank,
 )
+from .models.cancer_type import by_cancer_type, tag_ids_counting_for, tags_in_key
+from .models.trial import HAS_OPEN_ARM, OPEN_FOR_INCLUSION, for_disease_setting
 from .registry_search import RegistrySearch, SearchTerms, registry_searches
 from .search import Vocabulary
 
@@ -83,6 +85,54 @@ class Suggestion:
 
     active_filter: ActiveFilter
     count: int
+
+
+# The filters with a count beside each option; the others (search text, age) narrow the
+# trials every count is taken from.
+FACETS = ("cancer_type", "phase", "status", "open", "setting", "open_arm")
+# FacetCounts' column with the trials every filter in force lets through, cancer type aside.
+RESULTS = "results"
+
+
+@dataclass
+class FacetCounts:
+    """Every count the finder shows beside its options, and the number of results, read
+    from one query: the trials the search text and age let through, grouped by their
+    cancer-type key (Trial.cancer_type_key, a few hundred combinations even for 100,000
+    trials), each group with one conditional count per option. A count per option, each
+    taking the other filters in force into account, is then a sum over the groups; the
+    cancer-type filter is applied here to each group's key, by the same hierarchy rule as
+    TrialQuerySet.in_cancer_types_among(). So a text search is evaluated once for all the
+    counts, not once per facet."""
+
+    rows: list[dict]
+    columns: dict[tuple[str, str], str]  # (facet, value) -> the row's column with its count
+    chosen_tags: frozenset[int] | None  # tags through which a trial is in a chosen type
+
+    def _counted(self, row) -> bool:
+        """Whether the group passes the cancer-type filter (if one is in force)."""
+        return self.chosen_tags is None or bool(
+            tags_in_key(row["cancer_type_key"]) & self.chosen_tags
+        )
+
+    @property
+    def results(self) -> int:
+        """How many trials every filter in force lets through."""
+        return sum(row[RESULTS] for row in self.rows if self._counted(row))
+
+    def of(self, facet: str, value: str) -> int:
+        """How many trials choosing `value` of `facet` would give, with the other filters."""
+        column = self.columns[facet, value]
+        return sum(row[column] for row in self.rows if self._counted(row))
+
+    def count_cancer_types(self, cancer_types: list[CancerType]) -> None:
+        """Set `trial_count` on each of `cancer_types` (every one: groups count their types'
+        trials): what choosing it would give with the other filters in force."""
+        for cancer_type in cancer_types:
+            cancer_type.trial_count = 0
+        rows = ((row["cancer_type_key"], row[RESULTS]) for row in self.rows)
+        for cancer_type, n in by_cancer_type(rows, cancer_types):
+            cancer_type.trial_count += n
 
 
 def choice_error(message):
@@ -252,11 +302,10 @@ class TrialFilter(django_filters.FilterSet):
     # Filter methods --------------------------------------------------------------------
 
     def filter_text(self, queryset, name, value):
-        # The matching trials as a subquery, not a list of ids read into Python: at a
-        # registry's size a broad word matches tens of thousands of trials, and a list
-        # that long in every count query cost more than the search itself.
-        matching = self.queryset.search(value, vocabulary=self.vocabulary)
-        return queryset.filter(pk__in=matching.values("pk"))
+        # The search's condition on the trials themselves (sets of ids read from indexes),
+        # not a list of ids read into Python: at a registry's size a broad word matches
+        # tens of thousands of trials.
+        return queryset.matching(value, vocabulary=self.vocabulary)
 
     def filter_open(self, queryset, name, value):
         return queryset.open_for_inclusion() if value == YES else queryset
@@ -317,11 +366,16 @@ class TrialFilter(django_filters.FilterSet):
     def lists_open_trials_first(self) -> bool:
         return self.sort_order in {"relevance", "open_first"}
 
-    def ordered(self, queryset):
+    def ordered(self, queryset, *, results: int | None = None):
+        """`queryset` in the chosen order. `results`: how many trials it holds, when known;
+        above TRIALPORTAL_RANK_EVERY_WORD_UP_TO, best match weighs the names, registry
+        numbers and cancer types only (see Search.relevance)."""
         order = self.sort_order
         if order == "relevance":
-            # search() again, on the trials already narrowed down, for its relevance.
-            queryset = queryset.search(self.valid_values()["q"], vocabulary=self.vocabulary)
+            every_word = results is None or results <= settings.TRIALPORTAL_RANK_EVERY_WORD_UP_TO
+            queryset = queryset.with_relevance(
+                self.valid_values()["q"], vocabulary=self.vocabulary, every_word=every_word
+            )
         if self.lists_open_trials_first:
             queryset = queryset.annotate(open_rank=open_first_rank())
         return queryset.order_by(*SORT_ORDERINGS[order])
@@ -337,6 +391,59 @@ class TrialFilter(django_filters.FilterSet):
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
+    def _facet_conditions(self) -> dict[str, Q]:
+        """The condition of each facet filter in force, as the filters above apply it, but
+        cancer type (FacetCounts reads it off each group's key)."""
+        values = self.valid_values()
+        conditions = {}
+        if phases := values.get("phase"):
+            conditions["phase"] = Q(phase__in=phases)
+        if statuses := values.get("status"):
+            conditions["status"] = Q(status__in=statuses)
+        if values.get("open") == YES:
+            conditions["open"] = OPEN_FOR_INCLUSION
+        if setting := values.get("setting"):
+            conditions["setting"] = for_disease_setting(setting)
+        if values.get("open_arm") == YES:
+            conditions["open_arm"] = HAS_OPEN_ARM
+        return conditions
+
+    @cached_property
+    def facet_counts(self) -> FacetCounts:
+        """The counts beside every option and the number of results: one query."""
+        conditions = self._facet_conditions()
+
+        def count(*excluded: str, where: Q | None = None) -> Count:
+            """Trials passing every facet filter but `excluded`, and `where`."""
+            kept = [condition for name, condition in conditions.items() if name not in excluded]
+            if where is not None:
+                kept.append(where)
+            return Count("pk", filter=reduce(and_, kept)) if kept else Count("pk")
+
+        aggregates = {RESULTS: count()}
+        columns = {}
+        options = [
+            *(("phase", value, Q(phase=value), ("phase",)) for value in Phase.values),
+            *(("status", value, Q(status=value), ("status", "open")) for value in Status.values),
+            *(
+                ("setting", value, Q(disease_setting=value), ("setting",))
+                for value in DiseaseSetting.values
+            ),
+            ("open_arm", YES, HAS_OPEN_ARM, ("open_arm",)),
+        ]
+        for index, (facet, value, where, excluded) in enumerate(options):
+            columns[facet, value] = f"option_{index}"
+            aggregates[f"option_{index}"] = count(*excluded, where=where)
+        rows = (
+            self.queryset_without(*FACETS)
+            .order_by()
+            .values("cancer_type_key")
+            .annotate(**aggregates)
+        )
+        chosen = [self.cancer_types_by_slug[slug] for slug in self._selected("cancer_type")]
+        chosen_tags = frozenset(tag_ids_counting_for(chosen, self.cancer_types)) if chosen else None
+        return FacetCounts(rows=list(rows), columns=columns, chosen_tags=chosen_tags)
+
     def _selected(self, name: str) -> list:
         value = self.valid_values().get(name)
         if not value:
@@ -344,8 +451,8 @@ class TrialFilter(django_filters.FilterSet):
         return value if isinstance(value, list) else [value]
 
     def cancer_type_options(self) -> list[Option]:
-        """Groups, each with its types; one query for all the counts."""
-        count_trials_by_cancer_type(self.cancer_types, self.queryset_without("cancer_type"))
+        """Groups, each with its types, and how many trials each would give."""
+        self.facet_counts.count_cancer_types(self.cancer_types)
         selected = set(self._selected("cancer_type"))
 
         def option(cancer_type, children=()):
@@ -362,62 +469,60 @@ class TrialFilter(django_filters.FilterSet):
         return [option(group, group.types) for group in arrange_in_groups(ordered)]
 
     def phase_options(self) -> list[Option]:
-        counts = self.queryset_without("phase").facet_counts("phase")
-        return self._choice_options("phase", counts)
+        return self._choice_options("phase")
 
     def status_and_open_options(self) -> tuple[list[Option], Option]:
-        """Status options and the "open for inclusion only" switch share one count query:
-        both are read off the trials all other filters let through, per status."""
-        counts = self.queryset_without("status", "open").facet_counts("status")
+        """Status options and the "open for inclusion only" switch: both are read off the
+        trials all other filters let through, per status."""
         values = self.valid_values()
         open_only = values.get("open") == YES
         chosen_statuses = set(values.get("status") or [])
-        status_counts = {
-            status: count
-            for status, count in counts.items()
-            if not open_only or status in OPEN_STATUSES
-        }
         open_count = sum(
-            count
-            for status, count in counts.items()
-            if status in OPEN_STATUSES and (not chosen_statuses or status in chosen_statuses)
+            self.facet_counts.of("status", status)
+            for status in OPEN_STATUSES
+            if not chosen_statuses or status in chosen_statuses
         )
         switch = Option(
             value=YES, label=str(self.filters["open"].label), count=open_count, selected=open_only
         )
-        options = self._choice_options("status", status_counts)
+        options = self._choice_options("status", only=OPEN_STATUSES if open_only else None)
         for option in options:
             if option.value == Status.UNKNOWN:
                 option.hint = str(StatusGroup.UNCONFIRMED.explanation)
         return options, switch
 
     def setting_options(self) -> list[Option]:
-        counts = self.queryset_without("setting").facet_counts("disease_setting")
-        both = counts.get(DiseaseSetting.BOTH, 0)
+        both = self.facet_counts.of("setting", DiseaseSetting.BOTH)
         selected = set(self._selected("setting"))
         return [
             Option(
                 value=value,
                 label=str(label),
-                count=counts.get(value, 0) + both,
+                count=self.facet_counts.of("setting", value) + both,
                 selected=value in selected,
             )
             for value, label in SETTING_CHOICES
         ]
 
     def open_arm_option(self) -> Option:
-        count = self.queryset_without("open_arm").with_open_arm().count()
         return Option(
             value=YES,
             label=str(self.filters["open_arm"].label),
-            count=count,
+            count=self.facet_counts.of("open_arm", YES),
             selected=self.valid_values().get("open_arm") == YES,
         )
 
-    def _choice_options(self, name: str, counts: dict) -> list[Option]:
+    def _choice_options(self, name: str, *, only=None) -> list[Option]:
+        """An option per choice of `name`, with its count; a choice not in `only` (when
+        given) counts 0: the filters in force leave none of it."""
         selected = set(self._selected(name))
         return [
-            Option(value=value, label=label, count=counts.get(value, 0), selected=value in selected)
+            Option(
+                value=value,
+                label=label,
+                count=self.facet_counts.of(name, value) if only is None or value in only else 0,
+                selected=value in selected,
+            )
             for value, label in self.filters[name].extra["choices"]
         ]
 

@@ -50,10 +50,17 @@ def max_pages(per_page: int) -> int:
 
 class CappedPaginator(Paginator):
     """A paginator whose pages stop at max_pages(per_page); `count` is still the total,
-    estimated above TRIALPORTAL_EXACT_COUNTS_UP_TO (then `is_estimate`)."""
+    estimated above TRIALPORTAL_EXACT_COUNTS_UP_TO (then `is_estimate`), unless the caller
+    already knows it (`known_count`, exact)."""
+
+    def __init__(self, *args, known_count: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known_count = known_count
 
     @cached_property
     def _count(self) -> tuple[int, bool]:
+        if self.known_count is not None:
+            return self.known_count, False
         return count_or_estimate(self.object_list)
 
     @cached_property
@@ -80,11 +87,12 @@ class CappedPaginator(Paginator):
         return self.all_pages > self.num_pages
 
 
-def paginate(request, queryset, per_page: int) -> tuple[Page, str]:
+def paginate(request, queryset, per_page: int, *, count: int | None = None) -> tuple[Page, str]:
     """The requested page, or the nearest real one with a note saying so: a mistyped or
     stale page number should never cost a family their results. The page carries
-    `page_range`: the numbers to link to, with "…" for the ones left out."""
-    paginator = CappedPaginator(queryset, per_page)
+    `page_range`: the numbers to link to, with "…" for the ones left out. `count`: how
+    many rows `queryset` has, when the caller has counted them already."""
+    paginator = CappedPaginator(queryset, per_page, known_count=count)
     requested = request.GET.get("page", "1").strip() or "1"
     notice = ""
     try:

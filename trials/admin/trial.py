@@ -195,7 +195,7 @@ class TrialAdmin(RegistryWatchMixin, OldAddressesMixin, TranslatedAdmin, Moderat
         """The one search families use (trials.search), so staff find what they find."""
         if not search_term.strip():
             return queryset, False
-        return queryset.search(search_term), False
+        return queryset.matching(search_term), False
 
     def view_on_site(self, obj):
         # Drafts and withdrawn trials open in the staff preview, not a public 404.

@@ -50,6 +50,7 @@ from .registry import (
     registry_number_candidates,
 )
 from .registry_watch import ConditionMapping, PendingRegistryChange, RegistryRecord
+from .search_document import SearchDocument
 from .site import Contact, SiteSettings, tel_href
 from .trial import Trial, TrialQuerySet, in_cancer_types, open_first_rank
 from .vocabulary import SpellingVariant
@@ -100,6 +101,7 @@ __all__ = [
     "SpellingVariant",
     "Status",
     "StatusGroup",
+    "SearchDocument",
     "Trial",
     "TrialAddress",
     "TrialEvent",

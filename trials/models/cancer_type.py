@@ -69,13 +69,18 @@ def tag_ids_counting_for(cancer_types, every_cancer_type) -> set[int]:
     }
 
 
+def tags_in_key(key: str) -> frozenset[int]:
+    """The tag ids a Trial.cancer_type_key holds: ",2,9," -> {2, 9}."""
+    return frozenset(int(pk) for pk in key.split(",") if pk)
+
+
 def by_cancer_type(rows, cancer_types):
     """(cancer type, value) for each (Trial.cancer_type_key, value) of `rows` and each of
     `cancer_types` its trials belong to by the hierarchy rule. `cancer_types`: every cancer
     type (a group's trials include those tagged with its types)."""
     parents = {cancer_type.pk: cancer_type.parent_id for cancer_type in cancer_types}
     for key, value in rows:
-        tagged = frozenset(int(pk) for pk in key.split(",") if pk)  # ",2,9," -> {2, 9}
+        tagged = tags_in_key(key)
         for cancer_type in cancer_types:
             if counts_for(cancer_type, tagged, parents):
                 yield cancer_type, value

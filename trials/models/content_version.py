@@ -42,6 +42,8 @@ PRIVATE_TABLES = (
     "trials_conditionmapping",
     "trials_publictrialstate",
     "trials_contentversion",
+    # Derived from the trial's texts, written only when they are.
+    "trials_searchdocument",
 )
 
 

@@ -8,7 +8,6 @@ from functools import reduce
 from operator import or_
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import (
@@ -64,13 +63,12 @@ from .translated import (
     localized,
 )
 
-# Left out of every stored version: the search document is derived (PostgreSQL keeps it up
-# to date), and the time of the save is the revision's own. Versioned, they would show as
+# Left out of every stored version: the keys are derived (the database keeps them up to
+# date), and the time of the save is the revision's own. Versioned, they would show as
 # changes in the history and in edit-conflict messages. The texts written in two languages
 # are stored per language (summary_en, summary_nl ...); their original column only echoes
 # the language of the last save.
 NOT_VERSIONED = (
-    "search_document",
     "cancer_type_key",
     "has_open_arm",
     "updated_at",
@@ -104,6 +102,26 @@ def in_cancer_types(cancer_types) -> Exists:
         tags_counting_for(cancer_types), trial_id=OuterRef("pk")
     )
     return Exists(tags)
+
+
+# The finder's conditions, shared by the QuerySet methods below and the finder's counts
+# (trials.filters.FacetCounts), which need them as conditions on one query's rows.
+OPEN_FOR_INCLUSION = Q(status__in=OPEN_STATUSES)
+HAS_OPEN_ARM = Q(has_open_arm=True)
+
+
+def for_disease_setting(setting: str) -> Q:
+    """Trials for newly diagnosed (or relapsed) children, including those for both."""
+    return Q(disease_setting__in=[setting, DiseaseSetting.BOTH])
+
+
+def in_cancer_types_by_key(cancer_types, every_cancer_type) -> Q:
+    """A condition: the trial belongs to one of `cancer_types` by the hierarchy rule, read
+    from its cancer_type_key (see TrialQuerySet.in_cancer_types_among)."""
+    ids = sorted(tag_ids_counting_for(cancer_types, every_cancer_type))
+    if not ids:
+        return Q(pk__in=[])
+    return reduce(or_, (Q(cancer_type_key__contains=f",{pk},") for pk in ids))
 
 
 def open_first_rank() -> Case:
@@ -165,11 +183,8 @@ class TrialQuerySet(models.QuerySet):
     def in_cancer_types_among(self, cancer_types, every_cancer_type):
         """The same trials as in_cancer_types(), read from each trial's own
         cancer_type_key (no join with the tags), for callers that have every cancer type
-        at hand: the finder's filter and counts, the cancer-type pages."""
-        ids = sorted(tag_ids_counting_for(cancer_types, every_cancer_type))
-        if not ids:
-            return self.none()
-        return self.filter(reduce(or_, (Q(cancer_type_key__contains=f",{pk},") for pk in ids)))
+        at hand: the finder's filter and counts, the cancer-type pages, search."""
+        return self.filter(in_cancer_types_by_key(cancer_types, every_cancer_type))
 
     def for_age_months(self, youngest: int, oldest: int | None = None):
         """Trials whose age range overlaps a child's age, given in months.
@@ -184,21 +199,40 @@ class TrialQuerySet(models.QuerySet):
         )
 
     def open_for_inclusion(self):
-        return self.filter(status__in=OPEN_STATUSES)
+        return self.filter(OPEN_FOR_INCLUSION)
 
     def for_disease_setting(self, setting: str):
-        """Trials for newly diagnosed (or relapsed) children, including those for both."""
-        return self.filter(disease_setting__in=[setting, DiseaseSetting.BOTH])
+        return self.filter(for_disease_setting(setting))
 
     def with_open_arm(self):
-        return self.filter(has_open_arm=True)
+        return self.filter(HAS_OPEN_ARM)
 
     def search(self, text: str, *, vocabulary=None):
         """Trials matching `text`, annotated with `relevance`: see trials.search.
         `vocabulary`: a trials.search.Vocabulary already read, to save its queries."""
-        from ..search import search_trials
+        return self.matching(text, vocabulary=vocabulary).with_relevance(
+            text, vocabulary=vocabulary
+        )
 
-        return search_trials(self, text, vocabulary=vocabulary)
+    def matching(self, text: str, *, vocabulary=None):
+        """Trials matching `text` (trials.search), in no particular order."""
+        from ..search import Search
+
+        return self.filter(Search(text, self.db, vocabulary).condition())
+
+    def with_relevance(self, text: str, *, vocabulary=None, every_word: bool = True):
+        """Annotated with how well each trial matches `text` (`relevance`, best highest);
+        `every_word`: see trials.search.Search.relevance."""
+        from ..search import Search
+
+        relevance = Search(text, self.db, vocabulary).relevance(every_word=every_word)
+        return self.annotate(relevance=relevance)
+
+    def in_order_of(self, ids: list) -> list:
+        """These trials with the ids `ids`, in that order (a page whose order was chosen
+        by reading ids alone, see trials.views.trial_list)."""
+        position = {pk: index for index, pk in enumerate(ids)}
+        return sorted(self.filter(pk__in=ids), key=lambda trial: position[trial.pk])
 
     def with_listing_relations(self):
         """What a result card shows beside the trial's own fields, fetched up front."""
@@ -463,7 +497,6 @@ class Trial(Translated, KeepsOldAddresses, models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # PostgreSQL full-text search: names (weight A), titles (B) and summary (C), filled in
     # by a database trigger on every insert and update. Always empty on SQLite.
-    search_document = SearchVectorField(null=True, editable=False)
     # Kept by database triggers (migration 0016) from the trial's cancer-type tags and its
     # arms, however they are written, so the finder's counts are a grouped read of the
     # trials' own index instead of a join of every tag and arm (at a registry's scale).

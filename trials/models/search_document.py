@@ -1,0 +1,35 @@
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .trial import Trial
+
+
+class SearchDocument(models.Model):
+    """A trial's words for full-text search (PostgreSQL), weighted: its name, its titles,
+    its summary, then the rest, in each language (migrations 0014 and 0017), and its names.
+
+    A trigger on the trial keeps it up to date however the trial is written; SQLite leaves
+    the table empty and searches the texts themselves. It has a table of its own, whose
+    rows hold little more than the trial's id (the document itself is stored apart, in
+    PostgreSQL's TOAST table): reading the ids of the 90,000 trials a common word matches
+    then reads a few megabytes, not the trials' 500 MB of wide rows."""
+
+    trial = models.OneToOneField(
+        Trial,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_document",
+        verbose_name=_("trial"),
+    )
+    document = SearchVectorField(_("document"), null=True)
+    # The trial's short name and subtitles, matched in part ("esm" finds ESMART) through
+    # a trigram index, here rather than in the trial's wide rows for the same reason.
+    names = models.TextField(_("names"), max_length=320, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+
+    def __str__(self):
+        return str(self.trial_id)
