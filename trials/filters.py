@@ -109,21 +109,22 @@ class FacetCounts:
     columns: dict[tuple[str, str], str]  # (facet, value) -> the row's column with its count
     chosen_tags: frozenset[int] | None  # tags through which a trial is in a chosen type
 
-    def _counted(self, row) -> bool:
-        """Whether the group passes the cancer-type filter (if one is in force)."""
-        return self.chosen_tags is None or bool(
-            tags_in_key(row["cancer_type_key"]) & self.chosen_tags
-        )
+    @cached_property
+    def counted(self) -> list[dict]:
+        """The groups the cancer-type filter (if one is in force) lets through."""
+        if self.chosen_tags is None:
+            return self.rows
+        return [row for row in self.rows if tags_in_key(row["cancer_type_key"]) & self.chosen_tags]
 
     @property
     def results(self) -> int:
         """How many trials every filter in force lets through."""
-        return sum(row[RESULTS] for row in self.rows if self._counted(row))
+        return sum(row[RESULTS] for row in self.counted)
 
     def of(self, facet: str, value: str) -> int:
         """How many trials choosing `value` of `facet` would give, with the other filters."""
         column = self.columns[facet, value]
-        return sum(row[column] for row in self.rows if self._counted(row))
+        return sum(row[column] for row in self.counted)
 
     def count_cancer_types(self, cancer_types: list[CancerType]) -> None:
         """Set `trial_count` on each of `cancer_types` (every one: groups count their types'

@@ -78,11 +78,14 @@ def by_cancer_type(rows, cancer_types):
     """(cancer type, value) for each (Trial.cancer_type_key, value) of `rows` and each of
     `cancer_types` its trials belong to by the hierarchy rule. `cancer_types`: every cancer
     type (a group's trials include those tagged with its types)."""
-    parents = {cancer_type.pk: cancer_type.parent_id for cancer_type in cancer_types}
+    counting = {
+        cancer_type: frozenset(tag_ids_counting_for([cancer_type], cancer_types))
+        for cancer_type in cancer_types
+    }
     for key, value in rows:
         tagged = tags_in_key(key)
-        for cancer_type in cancer_types:
-            if counts_for(cancer_type, tagged, parents):
+        for cancer_type, tags in counting.items():
+            if tagged & tags:
                 yield cancer_type, value
 
 
