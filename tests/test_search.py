@@ -264,6 +264,20 @@ def test_the_admin_searches_with_the_public_search(staff_client, tree):
     assert listed == ["ALL-SOLID", "NBL-DRAFT", "NBL-ONLY"]
 
 
+@pytest.mark.parametrize("typed", ["?", "...", '""', "( )", "!?!"])
+def test_a_search_of_punctuation_alone_finds_nothing_and_breaks_nothing(
+    client, staff_client, tree, typed
+):
+    response = client.get(LIST_URL, {"q": typed})
+    api = client.get("/api/v1/trials/", {"q": typed})
+    admin = staff_client.get("/admin/trials/trial/", {"q": typed})
+
+    assert response.status_code == 200
+    assert list(response.context["trials"]) == []
+    assert api.status_code == 200 and api.json()["count"] == 0
+    assert admin.status_code == 200 and list(admin.context["cl"].result_list) == []
+
+
 def test_search_reads_the_vocabulary_once_however_many_words(
     client, django_assert_num_queries, tree
 ):

@@ -172,6 +172,8 @@ class Search:
         with the registry number it names."""
         if not self.text:
             return Q()
+        if not self.words:  # punctuation only ("?", "..."): no word to look for
+            return Q(pk__in=[])
         if self.full_text:
             return Q(pk__in=self.trial_ids())
         every_word = reduce(
@@ -200,7 +202,7 @@ class Search:
         the same order of the name, registry number and cancer type, then the trials
         with every word in their names, each a set of ids read from an index; no long
         text is read (ranking 90,000 documents took 0.3 s)."""
-        if not self.text:
+        if not self.words:
             return Value(0.0, output_field=models.FloatField())
         text = self.text
         if not every_word:
