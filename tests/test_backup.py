@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from reversion.models import Revision, Version
 
-from trials.backup import NOT_EXPORTED, content_models
+from trials.backup import NOT_EXPORTED, content_models, export_json
 from trials.freshness import content_stamp
 from trials.models import Publication, SearchDocument, SiteSettings, Trial
 
@@ -171,6 +171,25 @@ def test_a_restored_trial_is_found_by_its_words_again(every_kind_of_content, tmp
     found = Trial.objects.matching("rhabdoid")
     assert [trial.short_name for trial in found] == ["FINDME"]
     assert not Trial.objects.matching("edited").exists()
+
+
+def test_a_backup_from_before_the_search_documents_moved_still_imports(
+    every_kind_of_content, tmp_path
+):
+    # Releases before migration 0017 exported each trial's search document with it.
+    factories.TrialFactory(short_name="OLDFILE", summary_en="About rhabdoid tumours.")
+    objects = json.loads(export_json())
+    for obj in objects:
+        if obj["model"] == "trials.trial":
+            obj["fields"]["search_document"] = "'rhabdoid':3C 'tumour':4C"
+    backup = tmp_path / "trials.json"
+    backup.write_text(json.dumps(objects))
+    empty_the_app()
+
+    call_command("import_trials", str(backup), stdout=None)
+
+    assert Trial.objects.filter(short_name="OLDFILE").exists()
+    assert [trial.short_name for trial in Trial.objects.matching("rhabdoid")] == ["OLDFILE"]
 
 
 def test_old_history_alone_also_counts_as_content(tmp_path):

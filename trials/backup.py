@@ -33,6 +33,9 @@ HISTORY_MODELS = ("reversion.Revision", "reversion.Version")
 # included): restoring an old version of public content could make a cached page look
 # current, and the search documents are written again as the trials are restored.
 NOT_EXPORTED = ("trials.ContentVersion", "trials.SearchDocument")
+# Fields earlier releases exported that this one keeps elsewhere: a trial's search document
+# moved to trials.SearchDocument (migration 0017), which the database writes on import.
+RETIRED_FIELDS = {"trials.trial": ("search_document",)}
 
 
 def content_models(*, history: bool = False) -> list:
@@ -144,7 +147,7 @@ def import_data(
             "to delete this content and history first."
         )
     result = ImportResult()
-    objects = _without_missing_users(objects, result)
+    objects = _without_missing_users(_without_retired_fields(objects), result)
     with transaction.atomic():
         if present:
             _delete_all(models)
@@ -200,6 +203,19 @@ def _is_content_label(label: str) -> bool:
     except (LookupError, ValueError):
         return False
     return model._meta.app_label == APP_LABEL or model._meta.label in HISTORY_MODELS
+
+
+def _without_retired_fields(objects: list[dict]) -> list[dict]:
+    """Backups written by earlier releases, without the fields those releases exported and
+    this one keeps elsewhere (RETIRED_FIELDS): derived data, written again on import."""
+    cleaned = []
+    for obj in objects:
+        retired = RETIRED_FIELDS.get(obj.get("model", ""), ())
+        if any(name in obj.get("fields", {}) for name in retired):
+            fields = {k: v for k, v in obj["fields"].items() if k not in retired}
+            obj = {**obj, "fields": fields}
+        cleaned.append(obj)
+    return cleaned
 
 
 def _without_missing_users(objects: list[dict], result: ImportResult) -> list[dict]:
