@@ -26,7 +26,7 @@ from .models import (
     Trial,
     count_trials_by_cancer_type,
 )
-from .paging import CappedPaginator
+from .paging import CappedPaginator, count_or_estimate
 from .rich_text import sanitize_html
 
 MAX_PAGE_SIZE = 100
@@ -324,8 +324,10 @@ def list_trials(request, filters: Query[FinderParameters]):
     filterset = TrialFilter(
         request.GET or None, queryset=Trial.objects.published(), cancer_types=cancer_types
     )
-    trials = filterset.ordered(filterset.qs.with_listing_relations())
-    paginator = CappedPaginator(trials, page_size)
+    # Counted (or estimated) first: best match ranks as the finder does for that many.
+    count, is_estimate = count_or_estimate(filterset.qs)
+    trials = filterset.ordered(filterset.qs.with_listing_relations(), results=count)
+    paginator = CappedPaginator(trials, page_size, known_count=count, is_estimate=is_estimate)
     count, pages = paginator.count, paginator.num_pages
     messages = [str(message) for message in filterset.messages]
     if paginator.is_capped:

@@ -51,17 +51,15 @@ def max_pages(per_page: int) -> int:
 class CappedPaginator(Paginator):
     """A paginator whose pages stop at max_pages(per_page); `count` is still the total,
     estimated above TRIALPORTAL_EXACT_COUNTS_UP_TO (then `is_estimate`), unless the caller
-    already knows it (`known_count`, exact)."""
+    already knows it (`known_count`, and whether that is an estimate)."""
 
-    def __init__(self, *args, known_count: int | None = None, **kwargs):
+    def __init__(self, *args, known_count: int | None = None, is_estimate=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.known_count = known_count
+        self.known_count = (known_count, is_estimate) if known_count is not None else None
 
     @cached_property
     def _count(self) -> tuple[int, bool]:
-        if self.known_count is not None:
-            return self.known_count, False
-        return count_or_estimate(self.object_list)
+        return self.known_count or count_or_estimate(self.object_list)
 
     @cached_property
     def count(self) -> int:
