@@ -314,6 +314,8 @@ def test_best_match_puts_names_and_numbers_first_however_many_matches(
         "ZZ-RELAPSE",  # both words in its names, before a name earlier in the alphabet
         "AA-OTHER",
     ]
+    api = client.get("/api/v1/trials/", {"q": "relapsed neuroblastoma"}).json()
+    assert [trial["short_name"] for trial in api["results"]] == ["ZZ-RELAPSE", "AA-OTHER"]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the search document is PostgreSQL's")
