@@ -22,7 +22,7 @@ from .models import (
     arrange_in_groups,
     open_first_rank,
 )
-from .models.cancer_type import by_cancer_type, tag_ids_counting_for, tags_in_key
+from .models.cancer_type import set_trial_counts, tag_ids_counting_for, tags_in_key
 from .models.trial import HAS_OPEN_ARM, OPEN_FOR_INCLUSION, for_disease_setting
 from .registry_search import RegistrySearch, SearchTerms, registry_searches
 from .search import Vocabulary
@@ -129,11 +129,8 @@ class FacetCounts:
     def count_cancer_types(self, cancer_types: list[CancerType]) -> None:
         """Set `trial_count` on each of `cancer_types` (every one: groups count their types'
         trials): what choosing it would give with the other filters in force."""
-        for cancer_type in cancer_types:
-            cancer_type.trial_count = 0
-        rows = ((row["cancer_type_key"], row[RESULTS]) for row in self.rows)
-        for cancer_type, n in by_cancer_type(rows, cancer_types):
-            cancer_type.trial_count += n
+        rows = [(row["cancer_type_key"], row[RESULTS]) for row in self.rows]
+        set_trial_counts(cancer_types, rows)
 
 
 def choice_error(message):

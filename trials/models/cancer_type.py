@@ -47,26 +47,13 @@ class CancerTypeQuerySet(models.QuerySet):
         return arrange_in_groups(cancer_types), total
 
 
-def counts_for(cancer_type: "CancerType", tagged: frozenset[int], parents: dict) -> bool:
-    """The hierarchy rule above, for one trial's tags (`tagged`: their ids; `parents`: each
-    cancer type's group id): used where trials are counted by their tags' ids."""
-    return (
-        cancer_type.pk in tagged
-        or cancer_type.parent_id in tagged
-        or any(parents.get(tag) == cancer_type.pk for tag in tagged)
-    )
-
-
 def tag_ids_counting_for(cancer_types, every_cancer_type) -> set[int]:
-    """The ids of the tags through which a trial belongs to any of `cancer_types` (the
-    rule above: their own, their groups' and, for a group, its types'), for conditions on
-    Trial.cancer_type_key. `every_cancer_type`: all of them, already read."""
-    parents = {cancer_type.pk: cancer_type.parent_id for cancer_type in every_cancer_type}
-    return {
-        tag
-        for tag in parents
-        if any(counts_for(cancer_type, frozenset({tag}), parents) for cancer_type in cancer_types)
-    }
+    """The ids of the tags through which a trial belongs to any of `cancer_types`: the rule
+    above, as ids, for conditions on Trial.cancer_type_key and for counting trials by the
+    tags in their keys. `every_cancer_type`: all of them, already read."""
+    ids = {cancer_type.pk for cancer_type in cancer_types}
+    own_and_groups = ids | {cancer_type.parent_id for cancer_type in cancer_types}
+    return {tag.pk for tag in every_cancer_type if tag.pk in own_and_groups or tag.parent_id in ids}
 
 
 def tags_in_key(key: str) -> frozenset[int]:
@@ -97,11 +84,17 @@ def count_trials_by_cancer_type(cancer_types: list["CancerType"], trials) -> int
     `cancer_types`: every cancer type (a group's count needs the ids of its types).
     Returns how many `trials` there are (each is in one combination), for free."""
     rows = list(trials.order_by().values_list("cancer_type_key").annotate(n=Count("pk")))
+    set_trial_counts(cancer_types, rows)
+    return sum(n for _key, n in rows)
+
+
+def set_trial_counts(cancer_types: list["CancerType"], rows) -> None:
+    """Set `trial_count` on each of `cancer_types` (every one) from (cancer_type_key,
+    number of trials) rows, by the hierarchy rule."""
     for cancer_type in cancer_types:
         cancer_type.trial_count = 0
     for cancer_type, n in by_cancer_type(rows, cancer_types):
         cancer_type.trial_count += n
-    return sum(n for _key, n in rows)
 
 
 def arrange_in_groups(cancer_types: list["CancerType"]) -> list["CancerType"]:
