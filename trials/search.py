@@ -205,27 +205,25 @@ class Search:
         if not self.words:
             return Value(0.0, output_field=models.FloatField())
         text = self.text
-        if not every_word:
-            return Case(
-                When(Q(pk__in=_named(iexact=text)) | self.number_match, then=Value(100.0)),
-                When(pk__in=_named(icontains=text), then=Value(50.0)),
-                When(self.partial_number_match, then=Value(40.0)),
-                When(self.in_named_type, then=Value(30.0)),
-                When(pk__in=self._every_word_in_names(), then=Value(20.0)),
-                default=Value(0.0),
-                output_field=models.FloatField(),
-            )
+        if every_word:
+            name_is, name_has = Q(short_name__iexact=text), Q(short_name__icontains=text)
+            in_titles = [
+                When(any_of("subtitle", text) | Q(official_title__icontains=text), then=20.0),
+                When(any_of("summary", text), then=10.0),
+            ]
+        else:  # the same, each a set of ids read from an index
+            name_is, name_has = Q(pk__in=_named(iexact=text)), Q(pk__in=_named(icontains=text))
+            in_titles = [When(pk__in=self._every_word_in_names(), then=20.0)]
         relevance = Case(
-            When(Q(short_name__iexact=text) | self.number_match, then=Value(100.0)),
-            When(short_name__icontains=text, then=Value(50.0)),
-            When(self.partial_number_match, then=Value(40.0)),
-            When(self.in_named_type, then=Value(30.0)),
-            When(any_of("subtitle", text) | Q(official_title__icontains=text), then=Value(20.0)),
-            When(any_of("summary", text), then=Value(10.0)),
-            default=Value(0.0),
+            When(name_is | self.number_match, then=100.0),
+            When(name_has, then=50.0),
+            When(self.partial_number_match, then=40.0),
+            When(self.in_named_type, then=30.0),
+            *in_titles,
+            default=0.0,
             output_field=models.FloatField(),
         )
-        if self.full_text:
+        if self.full_text and every_word:
             from django.contrib.postgres.search import SearchRank
 
             query = reduce(and_, (_full_text_query(word, self.vocabulary) for word in self.words))
