@@ -449,15 +449,25 @@ def redis_is_running() -> bool:
     return True
 
 
-@pytest.mark.skipif(not redis_is_running(), reason="no Redis server at 127.0.0.1:6379")
-def test_pages_are_shared_through_redis(settings, visit, live, worker_id):
+needs_redis = pytest.mark.skipif(not redis_is_running(), reason="no Redis server at 127.0.0.1:6379")
+
+
+@pytest.fixture
+def redis_cache(settings, worker_id):
+    """The cache production uses with REDIS_URL (settings.CACHES)."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/3",
+            "BACKEND": "trialportal.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/5",
             "KEY_PREFIX": f"test-page-cache-{worker_id}",
         }
     }
+    yield cache
+    cache.delete_many([GENERATION_KEY])
+
+
+@needs_redis
+def test_pages_are_shared_through_redis(redis_cache, visit, live):
     try:
         assert "The published summary." in visit("/en/trials/live/")
         live.summary = "Changed while cached in Redis."
@@ -465,3 +475,15 @@ def test_pages_are_shared_through_redis(settings, visit, live, worker_id):
         assert "Changed while cached in Redis." in visit("/en/trials/live/")
     finally:
         cache.clear()
+
+
+@needs_redis
+def test_the_redis_cache_keeps_one_client_for_every_read_and_write(redis_cache, worker_id):
+    client = redis_cache._cache.get_client()
+    assert redis_cache._cache.get_client(write=True) is client
+    redis_cache.set("one", 1)
+    redis_cache.set_many({"two": 2, "three": 3})
+    assert redis_cache.get_many(["one", "two", "three", "none"]) == {"one": 1, "two": 2, "three": 3}
+    redis_cache.delete_many(["one", "two", "three"])
+    assert redis_cache.get("one") is None
+    assert redis_cache._cache.get_client() is client

@@ -28,6 +28,7 @@ print(json.dumps({
     "require_2fa": settings.TRIALPORTAL_REQUIRE_2FA,
     "csp_enforced": bool(getattr(settings, "SECURE_CSP", None)),
     "log_format": settings.LOG_FORMAT,
+    "cache": settings.CACHES["default"]["BACKEND"],
 }))
 """
 
@@ -106,6 +107,20 @@ def test_production_fully_configured_is_strict(tmp_path):
     assert settings["require_2fa"] is True
     assert settings["csp_enforced"] is True
     assert settings["log_format"] == "json"
+    assert settings["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_with_redis_url_the_cache_is_redis_keeping_one_client(tmp_path):
+    settings = loaded(
+        load_settings(
+            tmp_path,
+            DJANGO_SECRET_KEY=KEY,
+            DJANGO_ALLOWED_HOSTS="trials.example.org",
+            DATABASE_URL="postgres://app@db.example.org:5432/trials",
+            REDIS_URL="redis://cache.example.org:6379/0",
+        )
+    )
+    assert settings["cache"] == "trialportal.cache.RedisCache"
 
 
 def test_the_development_env_file_is_read(tmp_path):
