@@ -5,9 +5,11 @@ import socket
 import time
 from contextlib import contextmanager
 
+import psycopg
 import pytest
 from django.db import OperationalError, connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import include, path
 
 from .factories import TrialFactory
@@ -118,3 +120,46 @@ def test_connections_carry_the_configured_statement_timeout(settings):
     with pytest.raises(OperationalError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL statement_timeout = 50")
         cursor.execute("SELECT pg_sleep(1)")
+
+
+def begin_request():
+    """What Django does when a request starts: a kept connection is checked again before
+    its first use in the request (CONN_HEALTH_CHECKS)."""
+    connection.close_if_unusable_or_obsolete()
+
+
+@on_postgresql
+def test_a_connection_that_died_while_idle_is_replaced_on_the_next_page():
+    TrialFactory(slug="esmart")
+    visitor = Client(raise_request_exception=False)
+    assert visitor.get("/en/trials/esmart/").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    # The database ends the kept connection while it is idle, as a restart would.
+    with psycopg.connect(**connection.get_connection_params()) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+    begin_request()
+    response = visitor.get("/en/trials/esmart/")
+
+    assert response.status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        assert cursor.fetchone()[0] != pid
+
+
+def test_a_cached_page_checks_its_kept_connection_with_its_one_read(monkeypatch):
+    TrialFactory(slug="esmart")
+    visitor = Client()
+    assert visitor.get("/en/trials/esmart/").status_code == 200  # now in the page cache
+    checks = []
+    monkeypatch.setattr(connection, "is_usable", lambda: checks.append(1) or True)
+
+    begin_request()
+    with CaptureQueriesContext(connection) as queries:
+        response = visitor.get("/en/trials/esmart/")
+
+    assert response.status_code == 200
+    assert len(queries) == 1  # the version of public content
+    assert checks == []  # and no separate health check (SELECT 1) before it
