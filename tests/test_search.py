@@ -331,3 +331,22 @@ def test_the_search_document_follows_every_write_of_the_texts(db):
     assert list(Trial.objects.matching("wilm")) == [trial]  # part of a name, in any language
     trial.delete()
     assert not SearchDocument.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the search document is PostgreSQL's")
+def test_every_search_document_is_stored_apart_from_its_narrow_row(db):
+    # Short texts make documents far below the 2 kB at which PostgreSQL would move them
+    # out of the row by itself; the rows must stay narrow all the same (migration 0018).
+    trials = [TrialFactory(summary=f"Short text {number}.") for number in range(3)]
+    Trial.objects.filter(pk=trials[0].pk).update(summary_en="Changed, and still short.")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltoastrelid::regclass::text FROM pg_class"
+            " WHERE oid = 'trials_searchdocument'::regclass"
+        )
+        toast_table = cursor.fetchone()[0]
+        # Only the documents can be there: the names stay in the row (PLAIN).
+        cursor.execute(f"SELECT count(DISTINCT chunk_id) FROM {toast_table}")  # noqa: S608
+        stored_apart = cursor.fetchone()[0]
+    assert stored_apart == len(trials)
+    assert list(Trial.objects.matching("changed")) == [trials[0]]

@@ -13,7 +13,12 @@ class SearchDocument(models.Model):
     the table empty and searches the texts themselves. It has a table of its own, whose
     rows hold little more than the trial's id (the document itself is stored apart, in
     PostgreSQL's TOAST table): reading the ids of the 90,000 trials a common word matches
-    then reads a few megabytes, not the trials' 500 MB of wide rows."""
+    then reads a few megabytes, not the trials' 500 MB of wide rows.
+
+    PostgreSQL moves a value apart only from a row over about 2 kB, so each row also has
+    a column this model leaves out, `spill`: 2 kB of zeros, written with every document,
+    that take the row over that size and are then compressed in it to a few dozen bytes
+    (migration 0018)."""
 
     trial = models.OneToOneField(
         Trial,
