@@ -85,6 +85,28 @@ class CappedPaginator(Paginator):
         return self.all_pages > self.num_pages
 
 
+class IdsFirstPaginator(Paginator):
+    """Reads a page as the finder does: its ids in order first, from the columns the order
+    needs, then its rows whole, from `rows` (the same rows unfiltered: the filters and
+    search are not evaluated again). Sorting the 16,000 trials a search matches with their
+    wide rows in tow (texts, joined people) to keep 50 took the admin's trial list 0.33 s
+    at 100,000 trials. A row deleted between the two reads is left out of the page."""
+
+    def __init__(self, object_list, per_page, *args, rows, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.rows = rows
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = self.rows.order_by().in_bulk(ids)
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+
+
 def paginate(request, queryset, per_page: int, *, count: int | None = None) -> tuple[Page, str]:
     """The requested page, or the nearest real one with a note saying so: a mistyped or
     stale page number should never cost a family their results. The page carries

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import ChangeState, Publication, Trial
 from ..moderation import conclude_open_change, submit_change
+from ..paging import IdsFirstPaginator
 from ..signals import announce_public_change
 from .content import OldAddressesMixin
 from .filters import CancerTypeListFilter, ChangesFilter, ReviewDueFilter
@@ -174,6 +175,11 @@ class TrialAdmin(RegistryWatchMixin, OldAddressesMixin, TranslatedAdmin, Moderat
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_open_change()
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        # A page's rows are read by id, as the list shows them, without its filters again.
+        rows = self.get_queryset(request).select_related(*self.list_select_related)
+        return IdsFirstPaginator(queryset, per_page, orphans, allow_empty_first_page, rows=rows)
 
     def changelist_view(self, request, extra_context=None):
         # Not inside one revision, as VersionAdmin would: each bulk action records a
