@@ -580,3 +580,53 @@ def test_staff_edit_a_glossary_explanation_that_trial_pages_show(staff_client, c
     assert response.status_code == 302
     trial = factories.TrialFactory()
     assert "A step in testing." in client.get(trial.get_absolute_url()).text
+
+
+@pytest.fixture
+def fifty_five_trials():
+    """Two pages of the trial list (50 a page), found by one search."""
+    for number in range(55):
+        factories.TrialFactory(short_name=f"PAGED-{number:02d}", status=Status.RECRUITING)
+    return [f"PAGED-{number:02d}" for number in range(55)]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected_queries"),
+    [
+        # With a search, each page's ids come with the total in one query, then its rows
+        # by id: as many queries as a list of one page.
+        ("?q=PAGED", CHANGELIST_SEARCH_QUERIES),
+        # Without, the total is counted apart (from an index), then the ids, then the rows.
+        ("?status__exact=recruiting", CHANGELIST_QUERIES + 1),
+    ],
+)
+def test_changelist_pages_keep_the_order_and_the_number_of_queries(
+    staff_client, django_assert_num_queries, fifty_five_trials, query, expected_queries
+):
+    with django_assert_num_queries(expected_queries):
+        first = staff_client.get(CHANGELIST_URL + query)
+    with django_assert_num_queries(expected_queries):
+        second = staff_client.get(CHANGELIST_URL + query + "&p=2")
+
+    assert [trial.short_name for trial in first.context["cl"].result_list] == (
+        fifty_five_trials[:50]
+    )
+    assert [trial.short_name for trial in second.context["cl"].result_list] == (
+        fifty_five_trials[50:]
+    )
+    assert first.context["cl"].result_count == second.context["cl"].result_count == 55
+    assert "55 trials" in first.text
+
+
+@pytest.mark.parametrize("page", ["3", "999", "0", "two"])
+def test_changelist_page_that_does_not_exist_is_answered_as_django_does(
+    staff_client, fifty_five_trials, page
+):
+    response = staff_client.get(CHANGELIST_URL + f"?q=PAGED&p={page}")
+    # The admin's own answer to a bad page number: back to the list, with ?e=1 ...
+    if page == "two":  # ... or, for what is no number at all, the first page.
+        assert response.status_code == 200
+        assert response.context["cl"].result_count == 55
+    else:
+        assert response.status_code == 302
+        assert "e=1" in response.url

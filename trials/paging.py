@@ -17,6 +17,7 @@ from functools import cached_property
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import connections
+from django.db.models import Count, Window
 from django.utils.translation import gettext as _
 
 
@@ -90,11 +91,32 @@ class IdsFirstPaginator(Paginator):
     needs, then its rows whole, from `rows` (the same rows unfiltered: the filters and
     search are not evaluated again). Sorting the 16,000 trials a search matches with their
     wide rows in tow (texts, joined people) to keep 50 took the admin's trial list 0.33 s
-    at 100,000 trials. A row deleted between the two reads is left out of the page."""
+    at 100,000 trials. A row deleted between the two reads is left out of the page.
 
-    def __init__(self, object_list, per_page, *args, rows, **kwargs):
+    With `expected_page` (the page that will be asked for), the total comes with that
+    page's ids, in one query that counts every match beside them (a window count): a
+    search is then evaluated once for both (the admin's search: 0.47 -> 0.27 s at 100,000
+    trials). Only for a search: a window count reads every match before the page, and for
+    the whole list an index gives the first page and the count at once (0.1 s against
+    0.4 s). A page past the end has no rows to carry the total; it is counted on its own."""
+
+    def __init__(self, object_list, per_page, *args, rows, expected_page=None, **kwargs):
         super().__init__(object_list, per_page, *args, **kwargs)
         self.rows = rows
+        self.expected_page = expected_page
+        self.expected_ids: list | None = None
+
+    @cached_property
+    def count(self) -> int:
+        if self.expected_page is not None and self.expected_page >= 1:
+            bottom = (self.expected_page - 1) * self.per_page
+            top = bottom + self.per_page + self.orphans
+            counted = self.object_list.annotate(total_count=Window(Count("pk")))
+            found = list(counted.values_list("pk", "total_count")[bottom:top])
+            if found:
+                self.expected_ids = [pk for pk, _total in found]
+                return found[0][1]
+        return self.object_list.count()
 
     def page(self, number):
         number = self.validate_number(number)
@@ -102,7 +124,10 @@ class IdsFirstPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        if number == self.expected_page and self.expected_ids is not None:
+            ids = self.expected_ids[: top - bottom]
+        else:
+            ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         rows = self.rows.order_by().in_bulk(ids)
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 

@@ -5,6 +5,7 @@ How saves of a published trial wait for approval, and restoring, is in moderatio
 
 import reversion
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import PermissionDenied
 from django.template.defaultfilters import date as format_date
@@ -177,9 +178,24 @@ class TrialAdmin(RegistryWatchMixin, OldAddressesMixin, TranslatedAdmin, Moderat
         return super().get_queryset(request).with_open_change()
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        # A page's rows are read by id, as the list shows them, without its filters again.
+        # A page's rows are read by id, as the list shows them, without its filters again;
+        # with a search, its ids come with the total (the page asked for is read as the
+        # ChangeList does), so the search is evaluated once.
         rows = self.get_queryset(request).select_related(*self.list_select_related)
-        return IdsFirstPaginator(queryset, per_page, orphans, allow_empty_first_page, rows=rows)
+        expected_page = None
+        if request.GET.get(SEARCH_VAR, "").strip():
+            try:
+                expected_page = int(request.GET.get(PAGE_VAR, 1))
+            except ValueError:
+                expected_page = 1
+        return IdsFirstPaginator(
+            queryset,
+            per_page,
+            orphans,
+            allow_empty_first_page,
+            rows=rows,
+            expected_page=expected_page,
+        )
 
     def changelist_view(self, request, extra_context=None):
         # Not inside one revision, as VersionAdmin would: each bulk action records a
