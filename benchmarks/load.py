@@ -2,7 +2,7 @@
 PostgreSQL, in production mode, driven by wrk, each beside a hello-world page in the same run.
 
     .venv/bin/python benchmarks/load.py [--data demo|generated] [--trials 2000]
-        [--cache redis|memory] [--duration 15] [--connections 32]
+        [--cache redis|memory] [--duration 15] [--connections 32] [--rounds 1]
 
 Needs wrk (`apt-get install -y wrk`), a PostgreSQL server and, for `--cache redis` (the
 default), Redis at 127.0.0.1:6379. Builds the throwaway database `trialportal_load`
@@ -21,12 +21,19 @@ Prints the machine's load (`uptime`), then a markdown table: requests per second
 percentiles (p50, p95, p99), errors (non-2xx answers and socket errors, which must be 0)
 and the ratio to hello-world (the mean of a run before and one after the pages); then the
 resident memory of each gunicorn worker. Exits 1 if any run had an error.
+
+With `--rounds N` the pages are measured N times in turn, each round between two runs of
+hello-world, and each page's share is taken against its own round's ceiling: on a shared
+machine the ceiling drifts by a third within minutes, and one ceiling for the whole run
+made a page's share depend on when it ran. The table then gives the median of the rounds
+(requests/s, latencies, share) and the shares' range.
 """
 
 import argparse
 import os
 import re
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -62,6 +69,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--duration", type=int, default=15, help="seconds per page")
     parser.add_argument("--warm-up", type=int, default=3, help="seconds per page")
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--rounds", type=int, default=1, help="the pages measured N times")
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--port", type=int, default=18500)
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL)
@@ -221,13 +229,14 @@ def main() -> int:
             urls = {name: f"http://127.0.0.1:{args.port}{path}" for name, path in pages.items()}
             for url in urls.values():
                 run_wrk(args, url, args.warm_up, script)
-            # Hello-world first and last: the machine is shared, so the ceiling is the
-            # mean of the two, and their difference shows how much the load moved.
-            for name in [*urls, HELLO_AGAIN]:
-                print(f"  {name}: {args.connections} connections for {args.duration} s ...",
-                      file=sys.stderr)  # fmt: skip
-                results[name] = run_wrk(args, urls[HELLO if name == HELLO_AGAIN else name],
-                                        args.duration, script)  # fmt: skip
+            # Hello-world before and after each round: the machine is shared, so a round's
+            # ceiling is the mean of the two, and their difference shows how much it moved.
+            for number in range(args.rounds):
+                for name in urls if number == 0 else [n for n in urls if n != HELLO]:
+                    print(f"  round {number + 1}, {name}: {args.connections} connections for "
+                          f"{args.duration} s ...", file=sys.stderr)  # fmt: skip
+                    results[number, name] = run_wrk(args, urls[name], args.duration, script)
+                results[number + 1, HELLO] = run_wrk(args, urls[HELLO], args.duration, script)
             memory = worker_memory_mb(server.pid)
         finally:
             server.send_signal(signal.SIGTERM)
@@ -243,20 +252,39 @@ def main() -> int:
           f"after {args.warm_up} s of warm-up, on {os.cpu_count()} CPU cores shared with "
           f"PostgreSQL and wrk\n")  # fmt: skip
     print(f"    before: {load_before}\n    after:  {load_after}\n")
-    print("| page | requests/s | p50 ms | p95 ms | p99 ms | errors | of hello-world |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    ceiling = (results[HELLO]["rps"] + results[HELLO_AGAIN]["rps"]) / 2
-    for name, result in results.items():
-        latency = result["latency_ms"]
-        print(
-            f"| {name} | {result['rps']:.0f} | {latency[50]:.1f} | {latency[95]:.1f} "
-            f"| {latency[99]:.1f} | {result['errors']} | {result['rps'] / ceiling:.0%} |"
-        )
+    print_table(results, args.rounds)
     sizes = ", ".join(f"{mb:.0f} MB" for mb in memory)
     print(f"\nResident memory of each worker after the runs: {sizes}, largest {max(memory):.0f} MB")
     print(f"5xx lines in the access log: {server_errors} (log: {log_path})")
     failed = server_errors or any(result["errors"] for result in results.values())
     return 1 if failed else 0
+
+
+def print_table(results: dict, rounds: int) -> None:
+    """A row per page: with several rounds, the median of the rounds and the shares' range."""
+    ceilings = [
+        (results[number, HELLO]["rps"] + results[number + 1, HELLO]["rps"]) / 2
+        for number in range(rounds)
+    ]
+    names = [name for number, name in results if number == 0]
+    header = "| page | requests/s | p50 ms | p95 ms | p99 ms | errors | of hello-world |"
+    if rounds > 1:
+        header += " range |"
+    print(header)
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |" + (" ---: |" if rounds > 1 else ""))
+    rows = [(name, [results[number, name] for number in range(rounds)]) for name in names]
+    rows.append((HELLO_AGAIN, [results[number + 1, HELLO] for number in range(rounds)]))
+    for name, runs in rows:
+        shares = [run["rps"] / ceiling for run, ceiling in zip(runs, ceilings, strict=True)]
+        latency = {p: statistics.median(run["latency_ms"][p] for run in runs) for p in (50, 95, 99)}
+        row = (
+            f"| {name} | {statistics.median(run['rps'] for run in runs):.0f} "
+            f"| {latency[50]:.1f} | {latency[95]:.1f} | {latency[99]:.1f} "
+            f"| {sum(run['errors'] for run in runs)} | {statistics.median(shares):.0%} |"
+        )
+        if rounds > 1:
+            row += f" {min(shares):.0%}–{max(shares):.0%} |"
+        print(row)
 
 
 def workers_note() -> str:
