@@ -93,15 +93,16 @@ def test_production_never_falls_back_to_sqlite(tmp_path):
     assert "DATABASE_URL is not set" in refused(result)
 
 
+# What production sets, at the least.
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": KEY,
+    "DJANGO_ALLOWED_HOSTS": "trials.example.org",
+    "DATABASE_URL": "postgres://app@db.example.org:5432/trials",
+}
+
+
 def test_production_fully_configured_is_strict(tmp_path):
-    settings = loaded(
-        load_settings(
-            tmp_path,
-            DJANGO_SECRET_KEY=KEY,
-            DJANGO_ALLOWED_HOSTS="trials.example.org",
-            DATABASE_URL="postgres://app@db.example.org:5432/trials",
-        )
-    )
+    settings = loaded(load_settings(tmp_path, **PRODUCTION))
     assert settings["debug"] is False
     assert settings["engine"] == "django.db.backends.postgresql"
     assert settings["require_2fa"] is True
@@ -112,13 +113,7 @@ def test_production_fully_configured_is_strict(tmp_path):
 
 def test_with_redis_url_the_cache_is_redis_keeping_one_client(tmp_path):
     settings = loaded(
-        load_settings(
-            tmp_path,
-            DJANGO_SECRET_KEY=KEY,
-            DJANGO_ALLOWED_HOSTS="trials.example.org",
-            DATABASE_URL="postgres://app@db.example.org:5432/trials",
-            REDIS_URL="redis://cache.example.org:6379/0",
-        )
+        load_settings(tmp_path, **PRODUCTION, REDIS_URL="redis://cache.example.org:6379/0")
     )
     assert settings["cache"] == "trialportal.cache.RedisCache"
 
