@@ -79,9 +79,9 @@ def _read_version_row():
 def _version_row():
     """The version row, read as the request's first query and so as its connection's
     health check too (settings: conn_health_checks). Django would first send its own
-    check (SELECT 1): a second round trip to the database on every page-cache hit.
-    A connection that died while idle
-    (the database restarted) fails this read instead, and is replaced as Django would."""
+    check (SELECT 1): a second round trip to the database on every page-cache hit. A
+    connection that died while idle (the database restarted) fails this read instead,
+    and is replaced as Django's check would replace it."""
     checks_pending = (
         connection.health_check_enabled
         and not connection.health_check_done
