@@ -230,7 +230,8 @@ class TrialQuerySet(models.QuerySet):
 
     def in_order_of(self, ids: list) -> list:
         """These trials with the ids `ids`, in that order (a page whose order was chosen
-        by reading ids alone, see trials.views.trial_list)."""
+        by reading ids alone: the finder, trials.paging.IdsFirstPaginator). An id no
+        trial has any more is left out."""
         position = {pk: index for index, pk in enumerate(ids)}
         return sorted(self.filter(pk__in=ids), key=lambda trial: position[trial.pk])
 
