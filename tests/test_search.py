@@ -6,11 +6,14 @@ from django.db import connection
 from django.urls import reverse
 
 from trials.models import (
+    Arm,
     CancerType,
     Registry,
+    RegistryNumber,
     SearchDocument,
     SpellingVariant,
     Trial,
+    TrialInvestigator,
     count_trials_by_cancer_type,
 )
 
@@ -151,6 +154,79 @@ def test_sponsor_and_network_names_find_their_trials(client, db):
     TrialFactory(short_name="OTHER")
     assert found(client, "roussy") == ["SPONSORED"]
     assert found(client, "itcc") == ["NETWORKED"]
+
+
+def test_a_word_finds_drugs_and_targets_by_their_start(client, db):
+    trial = TrialFactory(short_name="ESMART", summary="Precision medicine.")
+    ArmFactory(trial=trial, name="Arm A", intervention="Larotrectinib", target="NTRK fusions")
+    TrialFactory(short_name="OTHER", summary="Precision medicine.")
+    assert found(client, "larotrec") == ["ESMART"]
+    assert found(client, "ntrk precision") == ["ESMART"]
+
+
+def test_a_renamed_sponsor_or_doctor_is_found_by_the_new_name_at_once(client, db):
+    sponsor = OrganisationFactory(name="Old Foundation")
+    trial = TrialFactory(short_name="SPONSORED", sponsor=sponsor)
+    link = TrialInvestigatorFactory(trial=trial, investigator__name="J. Jansen")
+    TrialFactory(short_name="OTHER")
+
+    sponsor.name = "Stichting Kinderoncologie"
+    sponsor.save()
+    link.investigator.name = "J. de Vries-Jansen"
+    link.investigator.save()
+
+    assert found(client, "kinderoncologie") == ["SPONSORED"]
+    assert found(client, "old foundation") == []
+    assert found(client, "vries-jansen kinderoncologie") == ["SPONSORED"]
+
+
+def test_search_follows_what_a_trial_is_found_by_as_staff_change_it(client, db):
+    trial = TrialFactory(short_name="FOLLOWS", summary="A study.")
+    TrialFactory(short_name="OTHER", summary="A study.")
+    # Each change on its own, then a search for it: a word in an arm's drug, a doctor,
+    # the start of a registry number, a network.
+    arm = ArmFactory(trial=trial, intervention="Dinutuximab")
+    assert found(client, "dinutuximab study") == ["FOLLOWS"]
+    link = TrialInvestigatorFactory(trial=trial, investigator__name="P. Zwaan")
+    assert found(client, "zwaan study") == ["FOLLOWS"]
+    number = RegistryNumberFactory(trial=trial, registry=Registry.NCT, value="NCT04123456")
+    assert found(client, "nct041234 study") == ["FOLLOWS"]
+    Trial.objects.filter(pk=trial.pk).update(network=OrganisationFactory(name="Kindernetwerk"))
+    assert found(client, "kindernetwerk study") == ["FOLLOWS"]
+
+    arm.delete()
+    assert found(client, "dinutuximab study") == []
+    link.delete()
+    assert found(client, "zwaan study") == []
+    number.value = "NCT09999999"
+    number.save()
+    assert found(client, "nct041234 study") == []
+    assert found(client, "nct099999 study") == ["FOLLOWS"]
+    Trial.objects.filter(pk=trial.pk).update(network=None)
+    assert found(client, "kindernetwerk study") == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deleted_trial_leaves_no_search_document_whatever_the_order():
+    # As a restore empties the tables: the document first, then what the trial is found
+    # by, whose deletion touches the trial and so writes its document again, then the
+    # trial. Each statement commits; a document outliving its trial would break its key.
+    trial = TrialFactory(short_name="GOES")
+    ArmFactory(trial=trial)
+    RegistryNumberFactory(trial=trial)
+    TrialInvestigatorFactory(trial=trial)
+
+    found_by = (Arm, RegistryNumber, TrialInvestigator)
+    the_rest = [
+        relation.related_model
+        for relation in Trial._meta.related_objects
+        if relation.related_model not in (SearchDocument, *found_by)
+    ]
+    with connection.cursor() as cursor:
+        for model in (SearchDocument, *found_by, *the_rest, Trial):
+            cursor.execute(f"DELETE FROM {model._meta.db_table}")  # noqa: S608
+
+    assert not SearchDocument.objects.exists()
 
 
 # Registry numbers as people type them --------------------------------------------------------
@@ -345,7 +421,7 @@ def test_every_search_document_is_stored_apart_from_its_narrow_row(db):
             " WHERE oid = 'trials_searchdocument'::regclass"
         )
         toast_table = cursor.fetchone()[0]
-        # Only the documents can be there: the names stay in the row (PLAIN).
+        # Only the documents can be there: the spill is compressed in the row (MAIN).
         cursor.execute(f"SELECT count(DISTINCT chunk_id) FROM {toast_table}")  # noqa: S608
         stored_apart = cursor.fetchone()[0]
     assert stored_apart == len(trials)

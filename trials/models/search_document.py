@@ -6,14 +6,19 @@ from .trial import Trial
 
 
 class SearchDocument(models.Model):
-    """A trial's words for full-text search (PostgreSQL), weighted: its name, its titles,
-    its summary, then the rest, in each language (migrations 0014 and 0017), and its names.
+    """Every word a trial is found by, for full-text search (PostgreSQL): its texts,
+    weighted (its name, its titles, its summary, then the rest) and stemmed in each
+    language; the words of its names and of its arms' names, drugs and targets; its
+    registry numbers; and the ids of its cancer-type tags, sponsor, network and
+    investigators (migration 0019). So a search for any number of words is one query of
+    this table's text index.
 
-    A trigger on the trial keeps it up to date however the trial is written; SQLite leaves
-    the table empty and searches the texts themselves. It has a table of its own, whose
-    rows hold little more than the trial's id (the document itself is stored apart, in
-    PostgreSQL's TOAST table): reading the ids of the 90,000 trials a common word matches
-    then reads a few megabytes, not the trials' 500 MB of wide rows.
+    A trigger on the trial keeps it up to date however the trial or what it is found by
+    is written; SQLite leaves the table empty and searches the texts themselves. It has a
+    table of its own, whose rows hold little more than the trial's id (the document
+    itself is stored apart, in PostgreSQL's TOAST table): reading the ids of the 90,000
+    trials a common word matches then reads a few megabytes, not the trials' 500 MB of
+    wide rows.
 
     PostgreSQL moves a value apart only from a row over about 2 kB, so each row also has
     a column this model leaves out, `spill`: 2 kB of zeros, written with every document,
@@ -28,9 +33,6 @@ class SearchDocument(models.Model):
         verbose_name=_("trial"),
     )
     document = SearchVectorField(_("document"), null=True)
-    # The trial's short name and subtitles, matched in part ("esm" finds ESMART) through
-    # a trigram index, here rather than in the trial's wide rows for the same reason.
-    names = models.TextField(_("names"), max_length=320, blank=True, default="")
 
     class Meta:
         verbose_name = _("search document")
