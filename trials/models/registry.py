@@ -77,6 +77,9 @@ class RegistryNumber(models.Model):
         ordering = ["registry", "value"]
         verbose_name = _("registry number")
         verbose_name_plural = _("registry numbers")
+        # A search looks up the number the text may be, whatever its registry (the
+        # unique constraint's index starts with the registry).
+        indexes = [models.Index(fields=["value"], name="registry_number_by_value")]
         constraints = [
             models.UniqueConstraint(
                 fields=["trial", "registry"], name="one_number_per_registry_per_trial"
