@@ -263,6 +263,13 @@ def test_registry_numbers_typed_with_their_registry_or_spaces(client, registered
     assert found(client, typed) == ["ESMART"]
 
 
+@pytest.mark.parametrize("typed", ["isrctn", "ISRCTN number", "eudract"])
+def test_a_registry_name_without_a_number_finds_no_trial_by_its_numbers(client, registered, typed):
+    # Every ISRCTN number starts with "ISRCTN": the name alone would match them all.
+    RegistryNumberFactory(trial=registered, registry=Registry.ISRCTN, value="ISRCTN12345678")
+    assert found(client, typed) == []
+
+
 def test_a_registry_number_is_the_best_match(client, registered):
     TrialFactory(short_name="MENTIONS", summary="Follows on from EudraCT 2016-000133-40.")
     response = client.get(LIST_URL, {"q": "EudraCT 2016-000133-40"})
