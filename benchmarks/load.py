@@ -22,6 +22,12 @@ percentiles (p50, p95, p99), errors (non-2xx answers and socket errors, which mu
 and the ratio to hello-world (the mean of a run before and one after the pages); then the
 resident memory of each gunicorn worker. Exits 1 if any run had an error.
 
+With `--existing DATABASE_URL` the pages are served from that database as it is (e.g. the
+100,000 trials of `manage.py generate_trials`), which is neither made nor dropped. With
+`--varied`, one more run asks for a different page with each request (trial pages, finder
+pages at any page number, with a cancer type or a search word), mostly cache misses: what
+the workers' memory is measured after.
+
 With `--rounds N` the pages are measured N times in turn, each round between two runs of
 hello-world, and each page's share is taken against its own round's ceiling: on a shared
 machine the ceiling drifts by a third within minutes, and one ceiling for the whole run
@@ -74,7 +80,18 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=18500)
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL)
     parser.add_argument("--seed", type=int, default=7)
-    return parser.parse_args()
+    parser.add_argument(
+        "--existing",
+        metavar="DATABASE_URL",
+        help="serve this database as it is (neither made nor dropped) instead of --data",
+    )
+    parser.add_argument(
+        "--varied", action="store_true", help="also a run of a different page per request"
+    )
+    args = parser.parse_args()
+    if args.existing:
+        args.postgres_url = args.existing
+    return args
 
 
 def production_environment(args) -> dict:
@@ -97,9 +114,11 @@ def production_environment(args) -> dict:
     return env
 
 
-def build_database(args) -> dict[str, str]:
-    """Migrated, filled and analysed; returns the pages to measure, by name."""
-    bench_pages.reset_postgres_database(args.postgres_url, create=True)
+def build_database(args) -> tuple[dict[str, str], list[str]]:
+    """Migrated, filled and analysed (unless --existing); returns the pages to measure, by
+    name, and with --varied the paths its run picks from."""
+    if not args.existing:
+        bench_pages.reset_postgres_database(args.postgres_url, create=True)
     os.environ.update(production_environment(args))
     import random
 
@@ -116,14 +135,15 @@ def build_database(args) -> dict[str, str]:
 
     from trials.models import CancerType, Trial
 
-    call_command("migrate", verbosity=0, interactive=False)
-    if args.data == "demo":
-        call_command("load_demo_trials", verbosity=0)
-    else:
-        reference = bench_pages.create_reference_data()
-        bench_pages.create_trials(0, args.trials, reference, random.Random(args.seed))
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    if not args.existing:
+        call_command("migrate", verbosity=0, interactive=False)
+        if args.data == "demo":
+            call_command("load_demo_trials", verbosity=0)
+        else:
+            reference = bench_pages.create_reference_data()
+            bench_pages.create_trials(0, args.trials, reference, random.Random(args.seed))
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     call_command("collectstatic", verbosity=0, interactive=False)
     cache.clear()  # nothing from an earlier run
     # The trial with the most arms (ESMART in the demo data), a group with its types.
@@ -131,11 +151,12 @@ def build_database(args) -> dict[str, str]:
         Trial.objects.published().annotate(arm_count=Count("arms")).order_by("-arm_count", "pk")
     ).first()
     group = CancerType.objects.filter(parent=None).order_by("name").first()
+    varied = varied_paths(random.Random(args.seed)) if args.varied else []
     connection.close()
     # The pages in the language families get by default (/nl/...).
     with translation.override(settings.TRIALPORTAL_DEFAULT_LANGUAGE):
         finder = reverse("trials:list")
-        return {
+        pages = {
             HELLO: "/benchmark/hello/",
             "home": reverse("trials:home"),
             "finder, unfiltered": finder,
@@ -144,6 +165,50 @@ def build_database(args) -> dict[str, str]:
             f"trial page ({trial.short_name})": trial.get_absolute_url(),
             "cancer-type group page": group.get_absolute_url(),
         }
+    return pages, varied
+
+
+def varied_paths(rng, trial_pages: int = 3000) -> list[str]:
+    """Paths for the varied run: trial pages picked at random among the published, finder
+    pages 1-50 alone, with each cancer type, and with a search word (cache misses, each
+    reading its own rows)."""
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils import translation
+
+    from trials.models import CancerType, Trial
+
+    with translation.override(settings.TRIALPORTAL_DEFAULT_LANGUAGE):
+        finder = reverse("trials:list")
+        published = Trial.objects.published().order_by("?").values_list("slug", flat=True)
+        slugs = list(published[:trial_pages])
+        paths = [reverse("trials:detail", kwargs={"slug": slug}) for slug in slugs]
+        paths += [f"{finder}?page={number}" for number in range(1, 51)]
+        for cancer_type in CancerType.objects.all():
+            paths += [f"{finder}?cancer_type={cancer_type.slug}&page={n}" for n in (1, 2, 5)]
+        for word in ("relapsed", "neuroblastoma", "leukaemia", "ribociclib", "esmart", "brain"):
+            paths += [f"{finder}?q={word}&page={n}" for n in (1, 2, 3)]
+    rng.shuffle(paths)
+    return paths
+
+
+def varied_script(paths: list[str]) -> str:
+    """A wrk script that asks for a path picked at random from `paths` with each request."""
+    quoted = ",\n".join(f'  "{path}"' for path in paths)
+    return (
+        f"""
+paths = {{
+{quoted}
+}}
+init = function(args)
+  math.randomseed(os.time() + tonumber(tostring({{}}):sub(8), 16))
+end
+request = function()
+  return wrk.format(nil, paths[math.random(#paths)])
+end
+"""
+        + PERCENTILES_LUA
+    )
 
 
 def start_gunicorn(env: dict, port: int, log) -> subprocess.Popen:
@@ -215,7 +280,7 @@ def uptime() -> str:
 
 def main() -> int:
     args = parse_args()
-    pages = build_database(args)
+    pages, varied = build_database(args)
     env = production_environment(args)
     results = {}
     workdir = Path(tempfile.mkdtemp(prefix="trialportal-load-"))
@@ -237,15 +302,24 @@ def main() -> int:
                           f"{args.duration} s ...", file=sys.stderr)  # fmt: skip
                     results[number, name] = run_wrk(args, urls[name], args.duration, script)
                 results[number + 1, HELLO] = run_wrk(args, urls[HELLO], args.duration, script)
+            if varied:
+                varied_lua = workdir / "varied.lua"
+                varied_lua.write_text(varied_script(varied))
+                print(f"  varied pages: {len(varied)} paths for {args.duration} s ...",
+                      file=sys.stderr)  # fmt: skip
+                varied_result = run_wrk(args, urls[HELLO], args.duration, varied_lua)
             memory = worker_memory_mb(server.pid)
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(60)
     load_after = uptime()
-    bench_pages.reset_postgres_database(args.postgres_url, create=False)
+    if not args.existing:
+        bench_pages.reset_postgres_database(args.postgres_url, create=False)
 
     server_errors = sum(1 for line in log_path.read_text().splitlines() if '"status": 5' in line)
     data = "the demo trials" if args.data == "demo" else f"{args.trials} generated trials"
+    if args.existing:
+        data = f"the existing database {args.existing.rsplit('/', 1)[-1]}"
     cache = "Redis" if args.cache == "redis" else "each process's memory"
     print(f"\ngunicorn (gunicorn.conf.py defaults: {workers_note()}), PostgreSQL, {data}, "
           f"page cache in {cache}, {args.connections} connections, {args.duration} s per page "
@@ -253,10 +327,17 @@ def main() -> int:
           f"PostgreSQL and wrk\n")  # fmt: skip
     print(f"    before: {load_before}\n    after:  {load_after}\n")
     print_table(results, args.rounds)
+    if varied:
+        latency = varied_result["latency_ms"]
+        print(f"\nVaried pages ({len(varied)} paths, a different one per request): "
+              f"{varied_result['rps']:.0f} requests/s, p50 {latency[50]:.1f} ms, "
+              f"p95 {latency[95]:.1f} ms, p99 {latency[99]:.1f} ms, "
+              f"{varied_result['errors']} errors")  # fmt: skip
     sizes = ", ".join(f"{mb:.0f} MB" for mb in memory)
     print(f"\nResident memory of each worker after the runs: {sizes}, largest {max(memory):.0f} MB")
     print(f"5xx lines in the access log: {server_errors} (log: {log_path})")
-    failed = server_errors or any(result["errors"] for result in results.values())
+    runs = [*results.values(), *([varied_result] if varied else [])]
+    failed = server_errors or any(result["errors"] for result in runs)
     return 1 if failed else 0
 
 
