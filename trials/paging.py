@@ -119,16 +119,13 @@ class IdsFirstPaginator(Paginator):
         return self.object_list.count()
 
     def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        if number == self.expected_page and self.expected_ids is not None:
-            ids = self.expected_ids[: top - bottom]
+        page = super().page(number)  # its object_list: this page's slice, not yet read
+        if page.number == self.expected_page and self.expected_ids is not None:
+            ids = self.expected_ids[: page.end_index() - page.start_index() + 1]
         else:
-            ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        return self._get_page(self.rows.in_order_of(ids), number, self)
+            ids = list(page.object_list.values_list("pk", flat=True))
+        page.object_list = self.rows.in_order_of(ids)
+        return page
 
 
 def paginate(request, queryset, per_page: int, *, count: int | None = None) -> tuple[Page, str]:

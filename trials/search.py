@@ -316,7 +316,7 @@ def _word_query(word: str, vocabulary: Vocabulary):
     query = _full_text_query(word, vocabulary)
     for variant in variants:
         query = query | MarkedPrefixes("name:", variant) | MarkedPrefixes("arm:", variant)
-    query = query | NamedQuery([f"%{_like_escaped(variant)}%" for variant in variants])
+    query = query | NamedQuery(variants)
     if named := vocabulary.cancer_types_named(variants):
         query = query | _tags_query(named, vocabulary)
     numbers = sorted(number.lower() for number in registry_numbers_in(word))
@@ -333,12 +333,9 @@ def _tags_query(cancer_types, vocabulary: Vocabulary):
 
 
 def _lexeme(text: str) -> str:
-    """`text` as one lexeme of a tsquery, taken as it is."""
+    """`text` as one lexeme of a tsquery, taken as it is (Django's Lexeme would turn the
+    colon of "tag:3" into a space)."""
     return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-def _like_escaped(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 class DocumentQuery(SearchQueryCombinable, Func):
@@ -369,13 +366,16 @@ class MarkedPrefixes(DocumentQuery):
 
 
 class NamedQuery(DocumentQuery):
-    """The sponsors, networks and investigators whose names match one of `patterns` (LIKE
-    patterns, in any case), as a query of their ids in the search documents."""
+    """The sponsors, networks and investigators whose names hold one of `texts` (in any
+    case), as a query of their ids in the search documents."""
 
-    function = "trials_named_query"
+    def __init__(self, texts: list[str]):
+        super().__init__()
+        self.texts = list(texts)
 
-    def __init__(self, patterns: list[str]):
-        super().__init__(Value(patterns))
+    def as_sql(self, compiler, connection, **extra_context):
+        like = connection.ops.prep_for_like_query
+        return "trials_named_query(%s)", ([f"%{like(text)}%" for text in self.texts],)
 
 
 class EvaluatedOnce(SearchQuery):
