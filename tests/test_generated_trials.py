@@ -78,3 +78,22 @@ def test_a_count_below_one_is_refused_with_a_message(args):
     with pytest.raises(CommandError, match="at least 1"):
         generate(*args)
     assert not Trial.objects.exists()
+
+
+@pytest.mark.django_db
+def test_generated_trials_are_found_by_their_numbers_drugs_and_people_and_counted_right():
+    """On PostgreSQL the trials go in after their arms, tags and people (one write of each
+    search document): every one must still be found by what those hold, and its cancer
+    types and open arms must still count in the finder."""
+    generate("6", "--batch-size", "4")
+
+    for trial in Trial.objects.prefetch_related("arms", "registry_numbers", "cancer_types"):
+        number = next(n.value for n in trial.registry_numbers.all() if n.registry == Registry.NCT)
+        investigator = trial.investigator_roles.first().investigator
+        arm = trial.arms.first()
+        assert list(Trial.objects.matching(number)) == [trial]
+        assert trial in Trial.objects.matching(arm.intervention)
+        assert trial in Trial.objects.matching(investigator.name.split()[-1])
+        tags = sorted(cancer_type.pk for cancer_type in trial.cancer_types.all())
+        assert trial.cancer_type_key == "," + ",".join(map(str, tags)) + ","
+        assert trial.has_open_arm == any(a.status == "open" for a in trial.arms.all())

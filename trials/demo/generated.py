@@ -20,7 +20,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import reset_queries, transaction
+from django.db import connection, reset_queries, transaction
 
 from trials.models import (
     Approval,
@@ -330,13 +330,40 @@ def generate_trials(
 
 def _write_batch(numbers: range, reference: Reference, rng: random.Random) -> None:
     built = [build_trial(number, reference, rng) for number in numbers]
-    trials = Trial.objects.bulk_create([trial for trial, _ in built])
+    trials = [trial for trial, _ in built]
+    if connection.vendor == "postgresql":
+        # The trials' ids first, then their arms, tags, people and numbers, then the trials
+        # (PostgreSQL checks the foreign keys at commit). Each trial's keys and search
+        # document are then written once, when it is inserted; the other way round every
+        # related table's trigger wrote them again (migrations 0016 and 0019), and 100,000
+        # trials took 798 s instead of 381 s.
+        for trial, pk in zip(trials, _next_trial_ids(len(trials)), strict=True):
+            trial.pk = pk
+        _write_related_rows(trials, built, reference, rng)
+        Trial.objects.bulk_create(trials)
+        return
+    trials = Trial.objects.bulk_create(trials)
     if trials[0].pk is None:  # A backend that returns no ids on bulk insert.
         by_slug = dict(
             Trial.objects.filter(slug__in=[t.slug for t in trials]).values_list("slug", "pk")
         )
         for trial in trials:
             trial.pk = by_slug[trial.slug]
+    _write_related_rows(trials, built, reference, rng)
+
+
+def _next_trial_ids(count: int) -> list[int]:
+    """`count` ids for new trials, taken from the trials' own sequence (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence('trials_trial', 'id')) "
+            "FROM generate_series(1, %s)",
+            [count],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def _write_related_rows(trials: list[Trial], built, reference: Reference, rng) -> None:
     rows: dict[type, list] = {}
     for trial, (_, plan) in zip(trials, built, strict=True):
         for row in related_rows(trial, plan, reference, rng):
