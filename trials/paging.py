@@ -128,12 +128,14 @@ class IdsFirstPaginator(Paginator):
         return page
 
 
-def paginate(request, queryset, per_page: int, *, count: int | None = None) -> tuple[Page, str]:
+def paginate(
+    request, queryset, per_page: int, *, count: int | None = None, is_estimate: bool = False
+) -> tuple[Page, str]:
     """The requested page, or the nearest real one with a note saying so: a mistyped or
     stale page number should never cost a family their results. The page carries
     `page_range`: the numbers to link to, with "…" for the ones left out. `count`: how
-    many rows `queryset` has, when the caller has counted them already."""
-    paginator = CappedPaginator(queryset, per_page, known_count=count)
+    many rows `queryset` has, when the caller has counted (or estimated) them already."""
+    paginator = CappedPaginator(queryset, per_page, known_count=count, is_estimate=is_estimate)
     requested = request.GET.get("page", "1").strip() or "1"
     notice = ""
     try:

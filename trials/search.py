@@ -32,7 +32,7 @@ from operator import and_, or_
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchQueryCombinable, SearchQueryField
 from django.db import connections, models
-from django.db.models import Case, F, Func, Q, Value, When
+from django.db.models import Case, ExpressionWrapper, F, Func, Q, Value, When
 
 from .models import (
     Arm,
@@ -46,11 +46,15 @@ from .models import (
 )
 from .models.cancer_type import tag_ids_counting_for
 from .models.translated import in_every_language
-from .models.trial import in_cancer_types_by_key
+from .models.trial import in_cancer_types_by_key, open_first_rank
 
 # Searching for part of a registry number needs at least this many characters: "0" or
 # "nct" would match every registered trial.
 MIN_PARTIAL_REGISTRY_SEARCH = 5
+# One trial in SAMPLE_EVERY has SAMPLE_WORD in its search document (migration 0021): the
+# finder's counts for a broad search are read from those, times SAMPLE_EVERY, as "about".
+SAMPLE_EVERY = 16
+SAMPLE_WORD = "sample:0"
 MAX_WORDS = 12
 # Words that say nothing about which trial is meant ("trials for kidney cancer",
 # "onderzoek naar nierkanker", "Dr. van Eijkelenburg"), in English and in Dutch.
@@ -172,21 +176,26 @@ class Search:
             else Q(pk__in=[])
         )
 
-    def condition(self) -> Q:
+    def condition(self, *, sampled: bool = False, per_row: bool = False) -> Q:
         """Trials with every word somewhere, or for a cancer type the whole text names, or
-        with the registry number it names."""
+        with the registry number it names. With full-text search (PostgreSQL):
+        `sampled`: only those in the search documents' sample (migration 0021);
+        `per_row`: as a test of each trial the rest of the query reads (for a broad search
+        whose trials are read in the order of an index), not a set to look each one up in
+        (see MatchedPerRow)."""
         if not self.text:
             return Q()
         if not self.words:  # punctuation only ("?", "..."): no word to look for
             return Q(pk__in=[])
         if self.full_text:
-            return Q(pk__in=self.trial_ids())
+            matched = Q(pk__in=self.trial_ids(sampled=sampled))
+            return Q(MatchedPerRow(matched)) if per_row else matched
         every_word = reduce(
             and_, (_word_condition(word, self.vocabulary) for word in self.words), Q()
         )
         return every_word | self.in_named_type | self.number_match | self.partial_number_match
 
-    def trial_ids(self):
+    def trial_ids(self, *, sampled: bool = False):
         """With full-text search (PostgreSQL): the same trials as one set of ids, read with
         one query of the search documents' text index: each word a query of everything a
         trial is found by (its texts, names, arms, people, sponsor, network, cancer types,
@@ -197,8 +206,13 @@ class Search:
         query = reduce(and_, (_word_query(word, self.vocabulary) for word in self.words))
         if self.named_types:
             query = query | _tags_query(self.named_types, self.vocabulary)
+        if sampled:
+            # In the same query, so the index skips through the words' long lists.
+            query = query & TsQuery(_lexeme(SAMPLE_WORD))
         ids = SearchDocument.objects.filter(document=EvaluatedOnce(query)).values("trial_id")
         others = [ids for ids in (self.numbers, self.partial_numbers) if ids is not None]
+        if sampled:
+            others = [ids.filter(trial_id__in=sampled_ids()) for ids in others]
         return ids.union(*others, all=True) if others else ids
 
     def relevance(self, *, every_word: bool = True):
@@ -239,6 +253,28 @@ class Search:
             relevance = relevance + SearchRank(F("search_document__document"), query) * 10
         return relevance
 
+    def best_match_pages(self, others) -> "BestMatchPages":
+        """The trials of `others` (every other filter applied) this search matches, in best
+        match order for many matches (relevance(every_word=False)), as pages to slice."""
+        return BestMatchPages(self, others)
+
+    def _ranked_tiers(self) -> list[tuple[float, Q]]:
+        """Best match's tiers for many matches, best first, each with its condition: the
+        name or a registry number, every word in the names, part of a registry number, a
+        cancer type the text names (as relevance(every_word=False) ranks them)."""
+        name_or_number = [_named(iexact=self.text)]
+        if self.numbers is not None:
+            name_or_number.append(self.numbers)
+        tiers = [
+            (100.0, Q(pk__in=name_or_number[0].union(*name_or_number[1:], all=True))),
+            (50.0, Q(pk__in=self._every_word_in_names())),
+        ]
+        if self.partial_numbers is not None:
+            tiers.append((40.0, self.partial_number_match))
+        if self.named_types:
+            tiers.append((30.0, self.in_named_type))
+        return tiers
+
     def _every_word_in_names(self):
         """The ids of the trials with every word (or a spelling of it) in their names: with
         full-text search (PostgreSQL) as a word of their names or its start, one query of
@@ -250,6 +286,58 @@ class Search:
             return SearchDocument.objects.filter(document=EvaluatedOnce(query)).values("trial_id")
         every_word = reduce(and_, (_contains_any(TRIAL_NAME_FIELDS, v) for v in variants))
         return Trial.objects.filter(every_word).values("pk")
+
+
+def sampled_ids():
+    """The ids of the trials in the sample of every search document (migration 0021)."""
+    sample = TsQuery(_lexeme(SAMPLE_WORD))
+    return SearchDocument.objects.filter(document=EvaluatedOnce(sample)).values("trial_id")
+
+
+class BestMatchPages:
+    """A broad search's results in best-match order (Search.relevance for many matches),
+    read tier by tier so that a page reads little more than it shows.
+
+    Sorting all 56,000 matches of "solid tumours" at 100,000 trials by relevance took 105
+    ms, and most of them were the trials of a cancer type the text names, which rank alike
+    (30) and are then listed open first. But every such trial is a match (the search takes
+    in the cancer types the whole text names), and so is every trial of a tier above (its
+    names and registry numbers are in its search document). So a page is each tier's
+    trials in turn, each tier read in the finder's order (open first, then by name) and
+    only as far as the page needs: the named types' trials from an index, with no text
+    searched at all. Only a page past every tier reads the other matches, in the same
+    order. tests/test_search.py checks the pages against sorting every match."""
+
+    def __init__(self, search: Search, others):
+        self.search = search
+        self.others = others  # the published trials every other filter lets through
+        self.tiers = search._ranked_tiers()
+
+    def __getitem__(self, page: slice) -> list:
+        offset, stop = page.start or 0, page.stop
+        branches, higher = [], Q(pk__in=[])
+        for relevance, condition in self.tiers:
+            tier = self.others.filter(condition).exclude(higher)
+            branches.append(_in_order(tier.annotate(relevance=Value(relevance)))[:stop])
+            higher |= condition
+        ranked = branches[0].union(*branches[1:], all=True)
+        order = ranked.order_by("-relevance", "open_rank", "short_name", "id")
+        ids = [pk for pk, *_ in order[offset:stop]]
+        if len(ids) == stop - offset:
+            return ids
+        # Past every tier: the other matches, open first.
+        skip = max(0, offset - self.others.filter(higher).count())
+        rest = self.others.filter(self.search.condition(per_row=True)).exclude(higher)
+        rest = _in_order(rest.annotate(relevance=Value(0.0)))
+        return ids + [pk for pk, *_ in rest[skip : skip + stop - offset - len(ids)]]
+
+
+def _in_order(trials):
+    """`trials` (annotated with `relevance`) as the rows BestMatchPages sorts by, in the
+    finder's best-match order."""
+    trials = trials.annotate(open_rank=open_first_rank())
+    ordered = trials.order_by("-relevance", "open_rank", "short_name", "pk")
+    return ordered.values_list("id", "relevance", "open_rank", "short_name")
 
 
 def _named(**lookup):
@@ -388,6 +476,21 @@ class EvaluatedOnce(SearchQuery):
         Func.__init__(self, query, output_field=SearchQueryField())
         self.config = None
         self.invert = False
+
+
+class MatchedPerRow(Func):
+    """`condition` (trial ids IN a set) tested for each row the rest of the query reads,
+    against the set hashed once, rather than joined to it. For the 56,000 matches of
+    "solid tumours" at 100,000 trials, PostgreSQL otherwise looked each one up and sorted
+    them all (125 ms); tested per row, it reads the published trials in the order of an
+    index and stops at the page (70 ms: most of it the set itself). "IS TRUE" is what keeps
+    the planner from turning the test into a join."""
+
+    template = "(%(expressions)s) IS TRUE"
+    output_field = models.BooleanField()
+
+    def __init__(self, condition: Q):
+        super().__init__(ExpressionWrapper(condition, output_field=models.BooleanField()))
 
 
 def registry_numbers_in(text: str) -> set[str]:

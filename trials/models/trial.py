@@ -227,11 +227,13 @@ class TrialQuerySet(models.QuerySet):
             text, vocabulary=vocabulary
         )
 
-    def matching(self, text: str, *, vocabulary=None):
-        """Trials matching `text` (trials.search), in no particular order."""
+    def matching(self, text: str, *, vocabulary=None, sampled=False, per_row=False):
+        """Trials matching `text` (trials.search), in no particular order; for `sampled`
+        and `per_row` see trials.search.Search.condition."""
         from ..search import Search
 
-        return self.filter(Search(text, self.db, vocabulary).condition())
+        search = Search(text, self.db, vocabulary)
+        return self.filter(search.condition(sampled=sampled, per_row=per_row))
 
     def with_relevance(self, text: str, *, vocabulary=None, every_word: bool = True):
         """Annotated with how well each trial matches `text` (`relevance`, best highest);

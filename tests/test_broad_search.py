@@ -1,0 +1,159 @@
+"""Broad searches at a registry's size (PostgreSQL): the finder counts them from the search
+documents' sample and says "about", and reads their pages tier by tier; the pages must be
+exactly those of sorting every match, and a count a family reads as exact must be exact.
+
+The thresholds are lowered so that a collection of 160 generated trials is "broad"."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.http import QueryDict
+from django.urls import reverse
+
+from trials.filters import TrialFilter
+from trials.models import CancerType, Publication, SearchDocument, Trial
+from trials.models.trial import open_first_rank
+from trials.paging import round_for_people
+from trials.search import SAMPLE_EVERY, Search, sampled_ids
+
+from .factories import RegistryNumberFactory, TrialFactory
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="search documents, and so their sample, are PostgreSQL's",
+    ),
+]
+
+LIST_URL = reverse("trials:list")
+EXACT_UP_TO = 20
+BROAD = "solid tumours"  # a cancer type's name: most generated trials match it
+
+
+@pytest.fixture
+def registry(settings):
+    call_command("generate_trials", "160", "--seed", "3", stdout=io.StringIO())
+    # One of each tier above the cancer types the text names: its name is the text, every
+    # word is in its name, part of its registry number is the text.
+    TrialFactory(short_name="Solid Tumours", slug="solid", publication=Publication.PUBLISHED)
+    TrialFactory(short_name="SOLID-TUMOURS-2", publication=Publication.PUBLISHED)
+    numbered = TrialFactory(short_name="ZZ", publication=Publication.PUBLISHED)
+    RegistryNumberFactory(trial=numbered, registry="nct", value="NCT09876543")
+    settings.TRIALPORTAL_EXACT_COUNTS_UP_TO = EXACT_UP_TO
+    settings.TRIALPORTAL_RANK_EVERY_WORD_UP_TO = 5
+
+
+def every_match_sorted(text: str, others=None) -> list[int]:
+    """The rule BestMatchPages must keep: every match, sorted as Search.relevance ranks
+    many matches."""
+    search = Search(text)
+    trials = (others or Trial.objects.published()).filter(search.condition())
+    trials = trials.annotate(relevance=search.relevance(every_word=False))
+    trials = trials.annotate(open_rank=open_first_rank())
+    return list(
+        trials.order_by("-relevance", "open_rank", "short_name", "pk").values_list("pk", flat=True)
+    )
+
+
+def test_every_search_document_is_in_the_sample_of_its_trials_id(registry):
+    in_sample = set(SearchDocument.objects.filter(trial_id__in=sampled_ids()).values_list("pk"))
+    expected = {(pk,) for pk in Trial.objects.values_list("pk", flat=True) if pk % 16 == 0}
+    assert in_sample == expected
+    assert in_sample  # 160 trials: some are in it
+
+
+@pytest.mark.parametrize(
+    ("text", "filters"),
+    [
+        (BROAD, {}),
+        (BROAD, {"phase": ["phase_2", "phase_1"]}),
+        (BROAD, {"status": ["recruiting"]}),
+        ("children", {}),  # no cancer type named: the tiers, then the other matches
+        ("098765", {}),  # part of a registry number
+    ],
+)
+@pytest.mark.parametrize("offset", [0, 7, 20, 100])
+def test_best_match_pages_are_those_of_sorting_every_match(registry, text, filters, offset):
+    others = Trial.objects.published()
+    if phases := filters.get("phase"):
+        others = others.filter(phase__in=phases)
+    if statuses := filters.get("status"):
+        others = others.filter(status__in=statuses)
+    pages = Search(text).best_match_pages(others)
+
+    assert pages[offset : offset + 20] == every_match_sorted(text, others)[offset : offset + 20]
+
+
+def test_the_tiers_come_first_in_best_match_order(registry):
+    first = Search(BROAD).best_match_pages(Trial.objects.published())[0:3]
+    assert [Trial.objects.get(pk=pk).short_name for pk in first[:2]] == [
+        "Solid Tumours",  # the name is the text
+        "SOLID-TUMOURS-2",  # every word in the name
+    ]
+
+
+def test_a_broad_search_shows_about_counts_and_still_its_best_matches(client, registry):
+    response = client.get(LIST_URL, {"q": BROAD})
+
+    page = response.context["page_obj"]
+    sample = Trial.objects.published().matching(BROAD).filter(pk__in=sampled_ids()).count()
+    assert page.paginator.is_estimate
+    assert page.paginator.count == round_for_people(sample * SAMPLE_EVERY)
+    assert f"About {page.paginator.count} trials found" in response.text
+    assert "(about " in response.text  # beside the options
+    assert [trial.pk for trial in response.context["trials"]] == every_match_sorted(BROAD)[:20]
+
+
+def test_a_broad_search_sorted_otherwise_lists_the_same_trials_in_that_order(client, registry):
+    response = client.get(LIST_URL, {"q": BROAD, "sort": "name", "page": "2"})
+
+    expected = Trial.objects.published().matching(BROAD).order_by("short_name", "pk")
+    assert response.context["page_obj"].paginator.is_estimate
+    shown = [trial.pk for trial in response.context["trials"]]
+    assert shown == list(expected.values_list("pk", flat=True)[20:40])
+
+
+def test_filters_that_leave_few_of_a_broad_search_give_an_exact_total(client, registry):
+    trials = Trial.objects.published().matching(BROAD)
+    phase = next(
+        phase
+        for phase in ["phase_4", "early_phase_1", "phase_2_3", "phase_3"]
+        if 0 < trials.filter(phase=phase).count() <= EXACT_UP_TO
+    )
+    response = client.get(LIST_URL, {"q": BROAD, "phase": phase})
+
+    exact = trials.filter(phase=phase).count()
+    assert not response.context["page_obj"].paginator.is_estimate
+    assert response.context["page_obj"].paginator.count == exact
+    title = response.text.split('id="results-title"')[1].split("</h2>")[0]
+    assert f"{exact} trial" in title and "About" not in title
+    assert "(about " in response.text  # the options' counts are still the sample's
+    shown = {trial.pk for trial in response.context["trials"]}
+    assert shown == set(trials.filter(phase=phase).values_list("pk", flat=True)[:20])
+
+
+def test_a_search_that_matches_few_is_counted_exactly(client, registry):
+    response = client.get(LIST_URL, {"q": "NCT09876543"})
+
+    assert not response.context["page_obj"].paginator.is_estimate
+    assert response.context["page_obj"].paginator.count == 1
+    assert "(about " not in response.text
+
+
+def test_estimated_counts_follow_the_filters_as_exact_ones_do(registry):
+    """Choosing an option gives about what it said: the sample's counts keep the rule
+    exact counts keep (tests/test_facet_counts.py), read from the sample."""
+    filterset = TrialFilter(
+        QueryDict(f"q={BROAD}&status=recruiting"),
+        queryset=Trial.objects.published(),
+        cancer_types=list(CancerType.objects.all()),
+    )
+    counts = filterset.facet_counts
+    assert counts.is_estimate
+    sampled = filterset.queryset_without("phase", sampled=True)
+    for phase in ["phase_1", "phase_2"]:
+        expected = sampled.filter(phase=phase).count() * SAMPLE_EVERY
+        assert counts.of("phase", phase) == round_for_people(expected)
