@@ -39,6 +39,11 @@ class Page:
     url: str
     admin: bool = False
     target_p95_ms: float = DEFAULT_P95_MS
+    # How a finder search is read depends on its breadth, not on the page size: a search
+    # matching more than TRIALPORTAL_EXACT_COUNTS_UP_TO trials is counted from the search
+    # documents' sample and its page read tier by tier (1-3 queries instead of 2), so the
+    # same URL may take up to this many more or fewer queries at the other size.
+    query_leeway: int = 0
 
 
 @dataclass
@@ -154,10 +159,20 @@ def pages() -> list[Page]:
             "/en/trials/?cancer_type=solid-tumors&phase=phase_2&age=7",
             target_p95_ms=150,
         ),
-        Page("finder, text search", "/en/trials/?q=relapsed+neuroblastoma", target_p95_ms=150),
+        Page(
+            "finder, text search",
+            "/en/trials/?q=relapsed+neuroblastoma",
+            target_p95_ms=150,
+            query_leeway=2,
+        ),
         # Words that half the trials have somewhere (a cancer-type group's name): the
         # search's own worst case, every match counted and ordered.
-        Page("finder, broad search", "/en/trials/?q=solid+tumours", target_p95_ms=150),
+        Page(
+            "finder, broad search",
+            "/en/trials/?q=solid+tumours",
+            target_p95_ms=150,
+            query_leeway=2,
+        ),
         Page("finder, deepest page", f"/en/trials/?page={last_page}", target_p95_ms=150),
         Page("trial page, 5 arms", f"/en/trials/{five_arms.slug}/", target_p95_ms=30),
         Page("cancer-type group", "/en/cancer-types/solid-tumors/", target_p95_ms=150),
@@ -248,7 +263,10 @@ def time_page(page: Page, client, repeat: int) -> tuple[float, float]:
 def verdicts(result: Result) -> list[str]:
     """What failed for this page; empty when it passed."""
     failed = []
-    if result.queries_small is not None and result.queries != result.queries_small:
+    if (
+        result.queries_small is not None
+        and abs(result.queries - result.queries_small) > result.page.query_leeway
+    ):
         failed.append("queries grow with N")
     if result.p95_ms > result.page.target_p95_ms:
         failed.append(f"p95 > {result.page.target_p95_ms:.0f} ms")
