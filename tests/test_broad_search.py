@@ -157,3 +157,27 @@ def test_estimated_counts_follow_the_filters_as_exact_ones_do(registry):
     for phase in ["phase_1", "phase_2"]:
         expected = sampled.filter(phase=phase).count() * SAMPLE_EVERY
         assert counts.of("phase", phase) == round_for_people(expected)
+
+
+def test_paging_through_a_filtered_broad_search_shows_each_result_once(client, registry, settings):
+    """The exact total of a broad search the filters narrow comes with the requested page
+    (one query); every page, and a page past the end, must still be right."""
+    settings.TRIALPORTAL_PAGE_SIZE = 4
+    trials = Trial.objects.published().matching(BROAD)
+    phase = next(
+        phase
+        for phase in ["phase_4", "early_phase_1", "phase_2_3", "phase_3", "phase_1"]
+        if 8 < trials.filter(phase=phase).count() <= EXACT_UP_TO
+    )
+    expected = set(trials.filter(phase=phase).values_list("pk", flat=True))
+    pages = -(-len(expected) // 4)
+    seen = []
+    for number in range(1, pages + 1):
+        response = client.get(LIST_URL, {"q": BROAD, "phase": phase, "page": number})
+        assert not response.context["page_obj"].paginator.is_estimate
+        seen += [trial.pk for trial in response.context["trials"]]
+    assert sorted(seen) == sorted(expected)
+
+    response = client.get(LIST_URL, {"q": BROAD, "phase": phase, "page": "999"})
+    assert response.context["page_obj"].number == pages
+    assert "the last one" in response.context["page_notice"]

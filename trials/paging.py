@@ -128,6 +128,29 @@ class IdsFirstPaginator(Paginator):
         return page
 
 
+def requested_page(data) -> int:
+    """The page number a query string's `data` asks for, as paginate() reads it before it
+    checks it against the pages there are (so a guess: paginate() has the last word)."""
+    try:
+        return max(1, int(str(data.get("page", "1")).strip() or "1"))
+    except ValueError:
+        return 1
+
+
+class KnownSlice:
+    """`ids` (a query of ids, in order) whose slice from `start` has been read already
+    (`known`): a paginator asking for that slice gets it without a query, any other slice
+    is read."""
+
+    def __init__(self, ids, start: int, known: list):
+        self.ids, self.start, self.known = ids, start, known
+
+    def __getitem__(self, page: slice) -> list:
+        if page.start == self.start and self.known:
+            return self.known[: page.stop - page.start]
+        return list(self.ids[page])
+
+
 def paginate(
     request, queryset, per_page: int, *, count: int | None = None, is_estimate: bool = False
 ) -> tuple[Page, str]:
