@@ -584,15 +584,8 @@ class Trial(Translated, KeepsOldAddresses, models.Model):
                 condition=Q(publication=Publication.PUBLISHED),
                 name="trial_published_by_name",
             ),
-            # The finder's "newest start first": a broad search's page read in this
-            # order, each trial tested against the matches, instead of sorting 56,000.
-            models.Index(
-                F("start_date").desc(nulls_last=True),
-                "short_name",
-                "id",
-                condition=Q(publication=Publication.PUBLISHED),
-                name="trial_published_by_start",
-            ),
+            # The finder's "newest start first" has an index on PostgreSQL only
+            # (migration 0022: SQLite cannot index NULLS LAST).
             models.Index(fields=["short_name"], name="trial_by_name"),
             # Best match's "the name is the text" (short_name__iexact), for many matches.
             models.Index(Upper("short_name"), name="trial_by_upper_name"),
