@@ -262,6 +262,8 @@ class TrialFilter(django_filters.FilterSet):
         self.cancer_types = cancer_types
         self.cancer_types_by_slug = {cancer_type.slug: cancer_type for cancer_type in cancer_types}
         self.ignored_values: list[str] = []
+        # A filtered broad search's page, read with its exact total (_count_with_page).
+        self.counted_page: KnownSlice | None = None
         super().__init__(self._without_unknown_choices(data), *args, **kwargs)
         self.filters["cancer_type"].extra["choices"] = [
             (cancer_type.slug, cancer_type.name) for cancer_type in cancer_types
@@ -438,7 +440,7 @@ class TrialFilter(django_filters.FilterSet):
         start = (min(requested_page(self.data or {}), max_pages(size)) - 1) * size
         counted = trials.annotate(total=Window(Count("pk"))).values_list("pk", "total")
         rows = list(counted[start : start + size])
-        self._counted_page = KnownSlice(ids, start, [pk for pk, _total in rows])
+        self.counted_page = KnownSlice(ids, start, [pk for pk, _total in rows])
         return rows[0][1] if rows else ids.count()
 
     def ordered_ids(self, *, results: int):
@@ -449,8 +451,8 @@ class TrialFilter(django_filters.FilterSet):
         the matches as it is read (Search.condition's `per_row`)."""
         if not self.facet_counts.is_estimate:
             return self.ordered(self.qs, results=results).values_list("pk", flat=True)
-        if counted_page := getattr(self, "_counted_page", None):
-            return counted_page
+        if self.counted_page is not None:
+            return self.counted_page
         many = results > settings.TRIALPORTAL_RANK_EVERY_WORD_UP_TO
         if self.sort_order == "relevance" and many:
             search = Search(self.valid_values()["q"], self.queryset.db, self.vocabulary)

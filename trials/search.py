@@ -306,7 +306,7 @@ class BestMatchPages:
     trials in turn, each tier read in the finder's order (open first, then by name) and
     only as far as the page needs: the named types' trials from an index, with no text
     searched at all. Only a page past every tier reads the other matches, in the same
-    order. tests/test_search.py checks the pages against sorting every match."""
+    order. tests/test_broad_search.py checks the pages against sorting every match."""
 
     def __init__(self, search: Search, others):
         self.search = search
