@@ -181,3 +181,32 @@ def test_paging_through_a_filtered_broad_search_shows_each_result_once(client, r
     response = client.get(LIST_URL, {"q": BROAD, "phase": phase, "page": "999"})
     assert response.context["page_obj"].number == pages
     assert "the last one" in response.context["page_notice"]
+
+
+def test_the_api_counts_and_orders_a_broad_search_as_the_finder_does(client, registry):
+    listed = client.get("/api/v1/trials/", {"q": BROAD, "page_size": 10, "page": 2}).json()
+
+    assert listed["count_is_estimate"]
+    slugs = dict(Trial.objects.values_list("pk", "slug"))
+    expected = [slugs[pk] for pk in every_match_sorted(BROAD)[10:20]]
+    assert [trial["slug"] for trial in listed["results"]] == expected
+
+
+def test_the_api_pages_a_filtered_broad_search_with_an_exact_count(client, registry):
+    trials = Trial.objects.published().matching(BROAD)
+    phase = next(
+        phase
+        for phase in ["phase_4", "early_phase_1", "phase_2_3", "phase_3", "phase_1"]
+        if 5 < trials.filter(phase=phase).count() <= EXACT_UP_TO
+    )
+    expected = set(trials.filter(phase=phase).values_list("slug", flat=True))
+    seen = []
+    for page in (1, 2, 3, 4):
+        query = {"q": BROAD, "phase": phase, "page_size": 5, "page": page}
+        listed = client.get("/api/v1/trials/", query)
+        if listed.status_code == 404:
+            break
+        listed = listed.json()
+        assert not listed["count_is_estimate"] and listed["count"] == len(expected)
+        seen += [trial["slug"] for trial in listed["results"]]
+    assert sorted(seen) == sorted(expected)

@@ -262,8 +262,10 @@ class TrialFilter(django_filters.FilterSet):
         self.cancer_types = cancer_types
         self.cancer_types_by_slug = {cancer_type.slug: cancer_type for cancer_type in cancer_types}
         self.ignored_values: list[str] = []
-        # A filtered broad search's page, read with its exact total (_count_with_page).
+        # A filtered broad search's page, read with its exact total (_count_with_page), of
+        # this size (the API's visitors choose theirs).
         self.counted_page: KnownSlice | None = None
+        self.page_size = settings.TRIALPORTAL_PAGE_SIZE
         super().__init__(self._without_unknown_choices(data), *args, **kwargs)
         self.filters["cancer_type"].extra["choices"] = [
             (cancer_type.slug, cancer_type.name) for cancer_type in cancer_types
@@ -436,7 +438,7 @@ class TrialFilter(django_filters.FilterSet):
         alike."""
         trials = self.ordered(self.queryset_without(per_row=True), results=estimate)
         ids = trials.values_list("pk", flat=True)
-        size = settings.TRIALPORTAL_PAGE_SIZE
+        size = self.page_size
         start = (min(requested_page(self.data or {}), max_pages(size)) - 1) * size
         counted = trials.annotate(total=Window(Count("pk"))).values_list("pk", "total")
         rows = list(counted[start : start + size])
