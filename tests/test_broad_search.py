@@ -58,6 +58,16 @@ def every_match_sorted(text: str, others=None) -> list[int]:
     )
 
 
+def a_phase_leaving(trials, *, more_than: int) -> str:
+    """A phase that leaves more than `more_than` of `trials`, but few enough for an exact
+    total (a broad search the filters narrow)."""
+    return next(
+        phase
+        for phase in ["phase_4", "early_phase_1", "phase_2_3", "phase_3", "phase_1"]
+        if more_than < trials.filter(phase=phase).count() <= EXACT_UP_TO
+    )
+
+
 def test_every_search_document_is_in_the_sample_of_its_trials_id(registry):
     in_sample = set(SearchDocument.objects.filter(trial_id__in=sampled_ids()).values_list("pk"))
     expected = {(pk,) for pk in Trial.objects.values_list("pk", flat=True) if pk % 16 == 0}
@@ -118,11 +128,7 @@ def test_a_broad_search_sorted_otherwise_lists_the_same_trials_in_that_order(cli
 
 def test_filters_that_leave_few_of_a_broad_search_give_an_exact_total(client, registry):
     trials = Trial.objects.published().matching(BROAD)
-    phase = next(
-        phase
-        for phase in ["phase_4", "early_phase_1", "phase_2_3", "phase_3"]
-        if 0 < trials.filter(phase=phase).count() <= EXACT_UP_TO
-    )
+    phase = a_phase_leaving(trials, more_than=0)
     response = client.get(LIST_URL, {"q": BROAD, "phase": phase})
 
     exact = trials.filter(phase=phase).count()
@@ -164,11 +170,7 @@ def test_paging_through_a_filtered_broad_search_shows_each_result_once(client, r
     (one query); every page, and a page past the end, must still be right."""
     settings.TRIALPORTAL_PAGE_SIZE = 4
     trials = Trial.objects.published().matching(BROAD)
-    phase = next(
-        phase
-        for phase in ["phase_4", "early_phase_1", "phase_2_3", "phase_3", "phase_1"]
-        if 8 < trials.filter(phase=phase).count() <= EXACT_UP_TO
-    )
+    phase = a_phase_leaving(trials, more_than=8)
     expected = set(trials.filter(phase=phase).values_list("pk", flat=True))
     pages = -(-len(expected) // 4)
     seen = []
@@ -194,11 +196,7 @@ def test_the_api_counts_and_orders_a_broad_search_as_the_finder_does(client, reg
 
 def test_the_api_pages_a_filtered_broad_search_with_an_exact_count(client, registry):
     trials = Trial.objects.published().matching(BROAD)
-    phase = next(
-        phase
-        for phase in ["phase_4", "early_phase_1", "phase_2_3", "phase_3", "phase_1"]
-        if 5 < trials.filter(phase=phase).count() <= EXACT_UP_TO
-    )
+    phase = a_phase_leaving(trials, more_than=5)
     expected = set(trials.filter(phase=phase).values_list("slug", flat=True))
     seen = []
     for page in (1, 2, 3, 4):
