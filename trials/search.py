@@ -227,25 +227,13 @@ class Search:
         if not self.words:
             return Value(0.0, output_field=models.FloatField())
         text = self.text
+        ranks = [When(condition, then=rank) for rank, condition in self._ranked_tiers(every_word)]
         if every_word:
-            name_is, name_has = Q(short_name__iexact=text), Q(short_name__icontains=text)
-            in_titles = [
+            ranks += [
                 When(any_of("subtitle", text) | Q(official_title__icontains=text), then=20.0),
                 When(any_of("summary", text), then=10.0),
             ]
-        else:  # each a set of ids read from an index
-            name_is = Q(pk__in=_named(iexact=text))
-            name_has = Q(pk__in=self._every_word_in_names())
-            in_titles = []
-        relevance = Case(
-            When(name_is | self.number_match, then=100.0),
-            When(name_has, then=50.0),
-            When(self.partial_number_match, then=40.0),
-            When(self.in_named_type, then=30.0),
-            *in_titles,
-            default=0.0,
-            output_field=models.FloatField(),
-        )
+        relevance = Case(*ranks, default=0.0, output_field=models.FloatField())
         if self.full_text and every_word:
             from django.contrib.postgres.search import SearchRank
 
@@ -258,17 +246,23 @@ class Search:
         match order for many matches (relevance(every_word=False)), as pages to slice."""
         return BestMatchPages(self, others)
 
-    def _ranked_tiers(self) -> list[tuple[float, Q]]:
-        """Best match's tiers for many matches, best first, each with its condition: the
-        name or a registry number, every word in the names, part of a registry number, a
-        cancer type the text names (as relevance(every_word=False) ranks them)."""
-        name_or_number = [_named(iexact=self.text)]
-        if self.numbers is not None:
-            name_or_number.append(self.numbers)
-        tiers = [
-            (100.0, Q(pk__in=name_or_number[0].union(*name_or_number[1:], all=True))),
-            (50.0, Q(pk__in=self._every_word_in_names())),
-        ]
+    def _ranked_tiers(self, every_word: bool = False) -> list[tuple[float, Q]]:
+        """Best match's tiers above the texts, best first, each with its condition: the
+        name or a registry number, part of the name, part of a registry number, a cancer
+        type the text names. Without `every_word` (many matches) each is a set of ids read
+        from an index, "part of the name" is every word in the names, and the first tier
+        is one set: as two, PostgreSQL read a tier's page by walking every trial in order
+        and testing both (0.9 s at 100,000 trials)."""
+        if every_word:
+            first = Q(short_name__iexact=self.text) | self.number_match
+            name_has = Q(short_name__icontains=self.text)
+        else:
+            name_or_number = [_named(iexact=self.text)]
+            if self.numbers is not None:
+                name_or_number.append(self.numbers)
+            first = Q(pk__in=name_or_number[0].union(*name_or_number[1:], all=True))
+            name_has = Q(pk__in=self._every_word_in_names())
+        tiers = [(100.0, first), (50.0, name_has)]
         if self.partial_numbers is not None:
             tiers.append((40.0, self.partial_number_match))
         if self.named_types:
