@@ -8,7 +8,7 @@ from operator import and_
 import django_filters
 from django.conf import settings
 from django.db import connections
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -25,7 +25,7 @@ from .models import (
 )
 from .models.cancer_type import set_trial_counts, tag_ids_counting_for, tags_in_key
 from .models.trial import HAS_OPEN_ARM, OPEN_FOR_INCLUSION, for_disease_setting
-from .paging import KnownSlice, max_pages, requested_page, round_for_people
+from .paging import KnownSlice, count_with_slice, max_pages, requested_page, round_for_people
 from .registry_search import RegistrySearch, SearchTerms, registry_searches
 from .search import SAMPLE_EVERY, Search, Vocabulary
 
@@ -437,13 +437,11 @@ class TrialFilter(django_filters.FilterSet):
         ordered_ids() then gives. The order is chosen by `estimate`, for every page
         alike."""
         trials = self.ordered(self.queryset_without(per_row=True), results=estimate)
-        ids = trials.values_list("pk", flat=True)
         size = self.page_size
         start = (min(requested_page(self.data or {}), max_pages(size)) - 1) * size
-        counted = trials.annotate(total=Window(Count("pk"))).values_list("pk", "total")
-        rows = list(counted[start : start + size])
-        self.counted_page = KnownSlice(ids, start, [pk for pk, _total in rows])
-        return rows[0][1] if rows else ids.count()
+        total, page_ids = count_with_slice(trials, start, start + size)
+        self.counted_page = KnownSlice(trials.values_list("pk", flat=True), start, page_ids)
+        return total
 
     def ordered_ids(self, *, results: int):
         """The ids of the trials every filter in force lets through, in the chosen order, to

@@ -111,11 +111,9 @@ class IdsFirstPaginator(Paginator):
         if self.expected_page is not None and self.expected_page >= 1:
             bottom = (self.expected_page - 1) * self.per_page
             top = bottom + self.per_page + self.orphans
-            counted = self.object_list.annotate(total_count=Window(Count("pk")))
-            found = list(counted.values_list("pk", "total_count")[bottom:top])
-            if found:
-                self.expected_ids = [pk for pk, _total in found]
-                return found[0][1]
+            total, ids = count_with_slice(self.object_list, bottom, top)
+            self.expected_ids = ids or None
+            return total
         return self.object_list.count()
 
     def page(self, number):
@@ -126,6 +124,17 @@ class IdsFirstPaginator(Paginator):
             ids = list(page.object_list.values_list("pk", flat=True))
         page.object_list = self.rows.in_order_of(ids)
         return page
+
+
+def count_with_slice(queryset, start: int, stop: int) -> tuple[int, list]:
+    """How many rows `queryset` has, and the ids of its rows from `start` to `stop`, in
+    one query: a window count beside the ids. A slice past the end has no row to carry
+    the total; it is counted on its own."""
+    counted = queryset.annotate(total_count=Window(Count("pk")))
+    found = list(counted.values_list("pk", "total_count")[start:stop])
+    if found:
+        return found[0][1], [pk for pk, _total in found]
+    return queryset.count(), []
 
 
 def requested_page(data) -> int:
