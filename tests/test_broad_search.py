@@ -5,6 +5,7 @@ exactly those of sorting every match, and a count a family reads as exact must b
 The thresholds are lowered so that a collection of 160 generated trials is "broad"."""
 
 import io
+from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
@@ -13,12 +14,12 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from trials.filters import TrialFilter
-from trials.models import CancerType, Publication, SearchDocument, Trial
+from trials.models import Arm, ArmStatus, CancerType, Publication, SearchDocument, Status, Trial
 from trials.models.trial import open_first_rank
 from trials.paging import round_for_people
-from trials.search import SAMPLE_EVERY, Search, sampled_ids
+from trials.search import SAMPLE_EVERY, EvaluatedOnce, Search, TsQuery, sampled_ids
 
-from .factories import RegistryNumberFactory, TrialFactory
+from .factories import ArmFactory, RegistryNumberFactory, TrialFactory
 
 pytestmark = [
     pytest.mark.django_db,
@@ -60,11 +61,14 @@ def every_match_sorted(text: str, others=None) -> list[int]:
 
 def a_phase_leaving(trials, *, more_than: int) -> str:
     """A phase that leaves more than `more_than` of `trials`, but few enough for an exact
-    total (a broad search the filters narrow)."""
+    total (a broad search the filters narrow), in the sample too: the finder decides by
+    the sample, and which trials are in it depends on the ids the database handed out."""
+    in_sample = trials.filter(pk__in=sampled_ids())
     return next(
         phase
         for phase in ["phase_4", "early_phase_1", "phase_2_3", "phase_3", "phase_1"]
         if more_than < trials.filter(phase=phase).count() <= EXACT_UP_TO
+        and in_sample.filter(phase=phase).count() * SAMPLE_EVERY <= EXACT_UP_TO
     )
 
 
@@ -208,3 +212,87 @@ def test_the_api_pages_a_filtered_broad_search_with_an_exact_count(client, regis
         assert not listed["count_is_estimate"] and listed["count"] == len(expected)
         seen += [trial["slug"] for trial in listed["results"]]
     assert sorted(seen) == sorted(expected)
+
+
+def facet_words_of(trial: Trial) -> set[str]:
+    """The facet words in `trial`'s search document (migration 0023)."""
+    words = SearchDocument.objects.filter(trial=trial).values_list("document", flat=True).get()
+    markers = ("status:", "phase:", "setting:", "open_arm:")
+    return {word.strip("'") for word in words.split() if word.strip("'").startswith(markers)}
+
+
+def test_every_search_document_carries_its_trials_facets(registry):
+    for trial in Trial.objects.all():
+        expected = {
+            f"status:{trial.status}",
+            f"phase:{trial.phase}",
+            f"setting:{trial.disease_setting}",
+        } | ({"open_arm:yes"} if trial.has_open_arm else set())
+        assert facet_words_of(trial) == expected
+
+
+def test_the_facet_words_follow_every_change_of_the_facets(registry):
+    trial = TrialFactory(status=Status.COMPLETED, phase="phase_1", disease_setting="other")
+    arm = ArmFactory(trial=trial, status=ArmStatus.OPEN)
+    assert "open_arm:yes" in facet_words_of(trial)
+
+    trial.status = Status.RECRUITING
+    trial.save()
+    Trial.objects.filter(pk=trial.pk).update(phase="phase_2", disease_setting="both")
+    arm.status = ArmStatus.CLOSED
+    arm.save()
+
+    assert facet_words_of(trial) == {"status:recruiting", "phase:phase_2", "setting:both"}
+    query = EvaluatedOnce(TsQuery("'status:recruiting'"))
+    recruiting = SearchDocument.objects.filter(document=query)
+    assert recruiting.filter(trial=trial).exists()
+
+
+@pytest.mark.parametrize("by_words", [True, False], ids=["facet words", "each trial"])
+@pytest.mark.parametrize(
+    "more",
+    [
+        {},
+        {"open": "1"},
+        {"status": ["completed", "recruiting"]},
+        {"setting": "relapsed_refractory"},
+        {"open_arm": "1"},
+        {"cancer_type": "neuroblastoma"},
+        {"cancer_type": "solid-tumors", "open": "1", "setting": "newly_diagnosed"},
+        {"age": "7"},
+    ],
+)
+def test_facets_that_narrow_a_broad_search_keep_every_trial_they_should(
+    client, registry, monkeypatch, more, by_words
+):
+    """The text index gives only the matches the facet filters keep, by their words in the
+    search documents (or, with no such filter, each trial the filters keep is tested
+    against the matches); the trials listed must be exactly those the filters keep."""
+    if not by_words:
+        monkeypatch.setattr(TrialFilter, "_facet_words", lambda filterset: None)
+    trials = Trial.objects.published().matching(BROAD)
+    phase = a_phase_leaving(trials, more_than=2)
+    # Every value the filters ask for among them, each set after the trial was written: the
+    # words must have followed.
+    statuses = [Status.RECRUITING, Status.ENROLLING_BY_INVITATION, Status.COMPLETED]
+    settings = ["both", "relapsed_refractory", "newly_diagnosed", "other"]
+    for index, pk in enumerate(trials.filter(phase=phase).values_list("pk", flat=True)):
+        Trial.objects.filter(pk=pk).update(
+            status=statuses[index % 3], disease_setting=settings[index % 4]
+        )
+        arms = Arm.objects.filter(trial_id=pk)
+        arms.update(status=ArmStatus.OPEN if index % 2 else ArmStatus.CLOSED)
+    query = {"q": BROAD, "phase": phase, **more}
+    expected = TrialFilter(
+        QueryDict(urlencode(query, doseq=True)),
+        queryset=Trial.objects.published(),
+        cancer_types=list(CancerType.objects.all()),
+    ).qs
+
+    response = client.get(LIST_URL, query)
+
+    assert expected.exists() or "cancer_type" in more
+    assert not response.context["page_obj"].paginator.is_estimate
+    assert response.context["page_obj"].paginator.count == expected.count()
+    shown = {trial.pk for trial in response.context["trials"]}
+    assert shown == set(expected.values_list("pk", flat=True))

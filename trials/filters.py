@@ -27,7 +27,7 @@ from .models.cancer_type import set_trial_counts, tag_ids_counting_for, tags_in_
 from .models.trial import HAS_OPEN_ARM, OPEN_FOR_INCLUSION, for_disease_setting
 from .paging import KnownSlice, count_with_slice, max_pages, requested_page, round_for_people
 from .registry_search import RegistrySearch, SearchTerms, registry_searches
-from .search import SAMPLE_EVERY, Search, Vocabulary
+from .search import SAMPLE_EVERY, Search, Vocabulary, with_cancer_types, with_facet
 
 # Parameters that take several values (?phase=phase_1&phase=phase_2): an unknown value
 # among them is left out with a message, and the known ones still apply.
@@ -415,17 +415,24 @@ class TrialFilter(django_filters.FilterSet):
 
     # Counts beside each option ---------------------------------------------------------
 
-    def queryset_without(self, *excluded: str, sampled: bool = False, per_row: bool = False):
+    def queryset_without(
+        self, *excluded: str, sampled: bool = False, per_row: bool = False, within=None
+    ):
         """The trials every valid filter except `excluded` lets through: what an option of
-        `excluded` would give if chosen along with the rest. For `sampled` and `per_row`
-        (how the search text's matches are read) see trials.search.Search.condition."""
+        `excluded` would give if chosen along with the rest. For `sampled`, `per_row` and
+        `within` (how the search text's matches are read) see
+        trials.search.Search.condition."""
         queryset = self.queryset.all()
         for name, value in self.valid_values().items():
             if name in excluded:
                 continue
-            if name == "q" and (sampled or per_row):
+            if name == "q" and (sampled or per_row or within is not None):
                 queryset = queryset.matching(
-                    value, vocabulary=self.vocabulary, sampled=sampled, per_row=per_row
+                    value,
+                    vocabulary=self.vocabulary,
+                    sampled=sampled,
+                    per_row=per_row,
+                    within=within,
                 )
             else:
                 queryset = self.filters[name].filter(queryset, value)
@@ -435,8 +442,12 @@ class TrialFilter(django_filters.FilterSet):
         """How many trials a broad search leaves with the other filters (few), read in one
         query with the page the visitor asked for (a window count beside its ids), which
         ordered_ids() then gives. The order is chosen by `estimate`, for every page
-        alike."""
-        trials = self.ordered(self.queryset_without(per_row=True), results=estimate)
+        alike. The text index gives only the matches the facet filters keep (their words
+        in the search documents); with none of those (the age alone), each trial the
+        filters leave is tested against every match (per_row)."""
+        words = self._facet_words()
+        matches = self.queryset_without(per_row=words is None, within=words)
+        trials = self.ordered(matches, results=estimate)
         size = self.page_size
         start = (min(requested_page(self.data or {}), max_pages(size)) - 1) * size
         total, page_ids = count_with_slice(trials, start, start + size)
@@ -467,21 +478,32 @@ class TrialFilter(django_filters.FilterSet):
         searching = bool(self.valid_values().get("q", "").strip())
         return searching and connections[self.queryset.db].vendor == "postgresql"
 
-    def _facet_conditions(self) -> dict[str, Q]:
-        """The condition of each facet filter in force, as the filters above apply it, but
-        cancer type (FacetCounts reads it off each group's key)."""
+    def _facet_words(self):
+        """The facet filters in force as one query of the search documents' words for
+        them (migration 0023), or None when none is in force."""
+        words = [words for _, words in self._facet_conditions().values()]
+        if chosen := self._selected("cancer_type"):
+            chosen_types = [self.cancer_types_by_slug[slug] for slug in chosen]
+            words.append(with_cancer_types(chosen_types, self.vocabulary))
+        return reduce(and_, words) if words else None
+
+    def _facet_conditions(self) -> dict[str, tuple[Q, object]]:
+        """The condition of each facet filter in force, as the filters above apply it, and
+        the same as a query of the search documents' facet words (with_facet); but cancer
+        type (FacetCounts reads it off each group's key)."""
         values = self.valid_values()
         conditions = {}
         if phases := values.get("phase"):
-            conditions["phase"] = Q(phase__in=phases)
+            conditions["phase"] = Q(phase__in=phases), with_facet("phase", phases)
         if statuses := values.get("status"):
-            conditions["status"] = Q(status__in=statuses)
+            conditions["status"] = Q(status__in=statuses), with_facet("status", statuses)
         if values.get("open") == YES:
-            conditions["open"] = OPEN_FOR_INCLUSION
+            conditions["open"] = OPEN_FOR_INCLUSION, with_facet("status", OPEN_STATUSES)
         if setting := values.get("setting"):
-            conditions["setting"] = for_disease_setting(setting)
+            in_setting = [setting, DiseaseSetting.BOTH]
+            conditions["setting"] = for_disease_setting(setting), with_facet("setting", in_setting)
         if values.get("open_arm") == YES:
-            conditions["open_arm"] = HAS_OPEN_ARM
+            conditions["open_arm"] = HAS_OPEN_ARM, with_facet("open_arm", ["yes"])
         return conditions
 
     @cached_property
@@ -491,7 +513,9 @@ class TrialFilter(django_filters.FilterSet):
 
         def count(*excluded: str, where: Q | None = None) -> Count:
             """Trials passing every facet filter but `excluded`, and `where`."""
-            kept = [condition for name, condition in conditions.items() if name not in excluded]
+            kept = [
+                condition for name, (condition, _) in conditions.items() if name not in excluded
+            ]
             if where is not None:
                 kept.append(where)
             return Count("pk", filter=reduce(and_, kept)) if kept else Count("pk")

@@ -176,26 +176,28 @@ class Search:
             else Q(pk__in=[])
         )
 
-    def condition(self, *, sampled: bool = False, per_row: bool = False) -> Q:
+    def condition(self, *, sampled: bool = False, per_row: bool = False, within=None) -> Q:
         """Trials with every word somewhere, or for a cancer type the whole text names, or
         with the registry number it names. With full-text search (PostgreSQL):
         `sampled`: only those in the search documents' sample (migration 0021);
         `per_row`: as a test of each trial the rest of the query reads (for a broad search
         whose trials are read in the order of an index), not a set to look each one up in
-        (see MatchedPerRow)."""
+        (see MatchedPerRow);
+        `within`: a query of the documents' facet words (with_facet()) that every match
+        read from the text index must also meet, to read only those the filters keep."""
         if not self.text:
             return Q()
         if not self.words:  # punctuation only ("?", "..."): no word to look for
             return Q(pk__in=[])
         if self.full_text:
-            matched = Q(pk__in=self.trial_ids(sampled=sampled))
+            matched = Q(pk__in=self.trial_ids(sampled=sampled, within=within))
             return Q(MatchedPerRow(matched)) if per_row else matched
         every_word = reduce(
             and_, (_word_condition(word, self.vocabulary) for word in self.words), Q()
         )
         return every_word | self.in_named_type | self.number_match | self.partial_number_match
 
-    def trial_ids(self, *, sampled: bool = False):
+    def trial_ids(self, *, sampled: bool = False, within=None):
         """With full-text search (PostgreSQL): the same trials as one set of ids, read with
         one query of the search documents' text index: each word a query of everything a
         trial is found by (its texts, names, arms, people, sponsor, network, cancer types,
@@ -205,10 +207,12 @@ class Search:
         those: 110-160 ms for two common words at 100,000 trials."""
         query = reduce(and_, (_word_query(word, self.vocabulary) for word in self.words))
         if self.named_types:
-            query = query | _tags_query(self.named_types, self.vocabulary)
+            query = query | with_cancer_types(self.named_types, self.vocabulary)
         if sampled:
             # In the same query, so the index skips through the words' long lists.
             query = query & TsQuery(_lexeme(SAMPLE_WORD))
+        if within is not None:
+            query = query & within
         ids = SearchDocument.objects.filter(document=EvaluatedOnce(query)).values("trial_id")
         others = [ids for ids in (self.numbers, self.partial_numbers) if ids is not None]
         if sampled:
@@ -280,6 +284,13 @@ class Search:
             return SearchDocument.objects.filter(document=EvaluatedOnce(query)).values("trial_id")
         every_word = reduce(and_, (_contains_any(TRIAL_NAME_FIELDS, v) for v in variants))
         return Trial.objects.filter(every_word).values("pk")
+
+
+def with_facet(marker: str, values) -> "TsQuery":
+    """A query of the search documents whose trials have any of `values` in a facet, by
+    the facet's marked words (migration 0023): "status", "phase", "setting" (the disease
+    setting) or "open_arm" ("yes")."""
+    return TsQuery(" | ".join(_lexeme(f"{marker}:{value}") for value in sorted(values)))
 
 
 def sampled_ids():
@@ -400,16 +411,17 @@ def _word_query(word: str, vocabulary: Vocabulary):
         query = query | MarkedPrefixes("name:", variant) | MarkedPrefixes("arm:", variant)
     query = query | NamedQuery(variants)
     if named := vocabulary.cancer_types_named(variants):
-        query = query | _tags_query(named, vocabulary)
+        query = query | with_cancer_types(named, vocabulary)
     numbers = sorted(number.lower() for number in registry_numbers_in(word))
     if len(word) >= MIN_PARTIAL_REGISTRY_SEARCH and numbers:
         query = query | TsQuery(" | ".join(f"{_lexeme(f'number:{n}')}:*" for n in numbers))
     return query
 
 
-def _tags_query(cancer_types, vocabulary: Vocabulary):
+def with_cancer_types(cancer_types, vocabulary: Vocabulary):
     """The query of the search documents for the trials of any of `cancer_types`, by the
-    hierarchy rule, from the ids of their tags."""
+    hierarchy rule (as the finder's cancer-type filter chooses them), from the ids of
+    their tags."""
     tags = sorted(tag_ids_counting_for(cancer_types, vocabulary.cancer_types))
     return TsQuery(" | ".join(_lexeme(f"tag:{tag}") for tag in tags))
 
