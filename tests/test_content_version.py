@@ -3,7 +3,7 @@ however the write was made, so conditional GET and the page cache are never stal
 
 import pytest
 from django.apps import apps
-from django.db import connection
+from django.db import connection, transaction
 
 from trials.freshness import content_stamp
 from trials.models import (
@@ -15,6 +15,7 @@ from trials.models import (
     RegistryNumber,
     Trial,
 )
+from trials.models.content_version import ContentVersion, version_moved_at_the_end
 
 from .factories import ArmFactory, CancerTypeFactory, TrialFactory
 
@@ -83,3 +84,47 @@ def test_work_that_is_not_public_leaves_the_version():
     before = version()
     ConditionMapping.objects.create(term="Relapsed Neuroblastoma", cancer_type=cancer_type)
     assert version() == before
+
+
+def counter() -> int:
+    return ContentVersion.objects.get(pk=1).counter
+
+
+def test_a_bulk_load_moves_the_version_once_at_its_end():
+    """generate_trials writes batches side by side: each moves the version once, as its
+    last write, so that the version's row is not locked from its first write on."""
+    trial = TrialFactory()
+    before = counter()
+    with transaction.atomic(), version_moved_at_the_end():
+        ArmFactory(trial=trial)
+        Trial.objects.filter(pk=trial.pk).update(summary_en="<p>Loaded.</p>")
+        if connection.vendor == "postgresql":  # SQLite moves it row by row, as ever
+            assert counter() == before
+    assert counter() > before
+    moved = counter()
+
+    ArmFactory(trial=trial)  # after the block, every write moves it again
+    assert counter() > moved
+
+
+def test_a_failed_bulk_load_leaves_every_later_write_moving_the_version():
+    before = counter()
+    with (
+        pytest.raises(ValueError, match="broken file"),
+        transaction.atomic(),
+        version_moved_at_the_end(),
+    ):
+        TrialFactory()
+        raise ValueError("broken file")
+    assert counter() == before  # nothing was written
+
+    TrialFactory()
+    assert counter() > before
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite moves it row by row")
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_load_outside_a_transaction_is_refused():
+    with pytest.raises(RuntimeError, match="needs a transaction"), version_moved_at_the_end():
+        TrialFactory()
+    assert not Trial.objects.exists()

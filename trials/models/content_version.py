@@ -11,7 +11,9 @@ On SQLite, a migration that rebuilds a public table (most column changes do) dro
 triggers: that migration must make them again, as 0016 does for trials_trial.
 tests/test_content_version.py fails until it does."""
 
-from django.db import models
+from contextlib import contextmanager
+
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils.translation import gettext_lazy as _
 
 # The tables of public content: a write to any of them can change what families see.
@@ -57,3 +59,25 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"{self.counter} ({self.changed_at})"
+
+
+@contextmanager
+def version_moved_at_the_end(using: str = DEFAULT_DB_ALIAS):
+    """Inside a transaction: the writes of the block move the content version once, as the
+    block's last write, not with each statement (PostgreSQL, migration 0024). For bulk
+    loads side by side (manage.py generate_trials): with each statement, the version's row
+    stayed locked from a load's first write to its commit, and the loads took turns. The
+    version still becomes visible with the data, at commit. If the block fails, the
+    transaction (or savepoint) it is in rolls back, and its setting with it."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("version_moved_at_the_end() needs a transaction to move it in.")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL trials.version_moved_at_the_end = 'on'")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL trials.version_moved_at_the_end = 'off'")
+        cursor.execute("SELECT trials_move_content_version()")
