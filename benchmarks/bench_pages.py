@@ -341,12 +341,14 @@ def run(args: argparse.Namespace) -> int:
             args.trials = Trial.objects.count()
         else:
             small = max(1, args.trials // 10)
-            generate_trials(small, start=0, seed=args.seed)
+            generate_trials(small, start=0, seed=args.seed, jobs=os.cpu_count() or 1)
             small_counts = {
                 page.name: len(capture_queries(page, admin if page.admin else public))
                 for page in pages()
             }
-            generate_trials(args.trials - small, start=small, seed=args.seed)
+            generate_trials(
+                args.trials - small, start=small, seed=args.seed, jobs=os.cpu_count() or 1
+            )
             if connection.vendor == "postgresql":
                 # Autovacuum would do this within a minute of such an insert in production;
                 # without it the planner guesses from empty tables.

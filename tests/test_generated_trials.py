@@ -4,9 +4,10 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 
-from trials.models import Publication, Registry, Trial
+from trials.models import Publication, Registry, SearchDocument, Trial
 
 
 def generate(*args) -> str:
@@ -73,7 +74,7 @@ def test_dry_run_adds_nothing():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("args", [["0"], ["5", "--batch-size", "0"]])
+@pytest.mark.parametrize("args", [["0"], ["5", "--batch-size", "0"], ["5", "--jobs", "0"]])
 def test_a_count_below_one_is_refused_with_a_message(args):
     with pytest.raises(CommandError, match="at least 1"):
         generate(*args)
@@ -97,3 +98,38 @@ def test_generated_trials_are_found_by_their_numbers_drugs_and_people_and_counte
         tags = sorted(cancer_type.pk for cancer_type in trial.cancer_types.all())
         assert trial.cancer_type_key == "," + ",".join(map(str, tags)) + ","
         assert trial.has_open_arm == any(a.status == "open" for a in trial.arms.all())
+
+
+def written_trials() -> list[tuple]:
+    """Every trial's values and rows, by its name (ids differ from run to run)."""
+    trials = Trial.objects.prefetch_related("arms", "registry_numbers", "cancer_types")
+    return sorted(
+        (
+            trial.short_name,
+            trial.phase,
+            trial.status,
+            trial.summary,
+            trial.min_age_months,
+            [(arm.name, arm.status) for arm in trial.arms.all()],
+            sorted(number.value for number in trial.registry_numbers.all()),
+            sorted(cancer_type.name for cancer_type in trial.cancer_types.all()),
+        )
+        for trial in trials
+    )
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="processes side by side need a database server; on SQLite one process writes",
+)
+@pytest.mark.django_db(transaction=True)
+def test_batches_written_side_by_side_are_those_one_process_writes():
+    output = generate("23", "--batch-size", "5", "--jobs", "2")
+
+    assert "Added 23 trials" in output
+    side_by_side = written_trials()
+    assert len({trial[0] for trial in side_by_side}) == 23
+    assert SearchDocument.objects.count() == 23
+    Trial.objects.all().delete()
+    generate("23", "--batch-size", "5", "--jobs", "1")
+    assert written_trials() == side_by_side

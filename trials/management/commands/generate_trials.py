@@ -1,3 +1,4 @@
+import os
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -24,16 +25,27 @@ class Command(BaseCommand):
             help="trials written per transaction (1000); memory grows with it, not with N",
         )
         parser.add_argument(
+            "--jobs",
+            type=int,
+            default=os.cpu_count() or 1,
+            help=(
+                "batches written side by side, on PostgreSQL (one per CPU); the values "
+                "are the same whatever the number"
+            ),
+        )
+        parser.add_argument(
             "--dry-run",
             action="store_true",
             help="Say what would be added, add nothing.",
         )
 
-    def handle(self, *args, count, seed, batch_size, dry_run, **options):
+    def handle(self, *args, count, seed, batch_size, jobs, dry_run, **options):
         if count < 1:
             raise CommandError("Give a number of trials of at least 1.")
         if batch_size < 1:
             raise CommandError("Give a batch size of at least 1.")
+        if jobs < 1:
+            raise CommandError("Give a number of jobs of at least 1.")
         existing = Trial.objects.count()
         if dry_run:
             self.stdout.write(
@@ -48,7 +60,14 @@ class Command(BaseCommand):
                 elapsed = time.monotonic() - began
                 self.stdout.write(f"{done} of {count} trials written ({elapsed:.0f} s)")
 
-        generate_trials(count, start=existing, seed=seed, batch_size=batch_size, progress=progress)
+        generate_trials(
+            count,
+            start=existing,
+            seed=seed,
+            batch_size=batch_size,
+            progress=progress,
+            jobs=jobs,
+        )
         if connection.vendor == "postgresql":
             # The planner's statistics and the visibility map (index-only scans) at once,
             # rather than when autovacuum gets to it. VACUUM cannot run in a transaction.
