@@ -1,6 +1,7 @@
 """Time the public pages and the admin trial list, and count their SQL queries.
 
     .venv/bin/python benchmarks/bench_pages.py [--trials N] [--db sqlite|postgres] [--strict]
+    .venv/bin/python benchmarks/bench_pages.py --existing DATABASE_URL --mixes
 
 Builds its own throwaway database (a SQLite file in a temporary directory, or the
 PostgreSQL database `trialportal_bench`, dropped and created afresh), never the project's
@@ -13,6 +14,10 @@ Prints a markdown table and PASS/FAIL against each page's p95 target (issue 13's
 100,000 trials on PostgreSQL; DEFAULT_P95_MS where it sets none) and against query counts
 that change with N (every page). Exits 0 whatever the
 figures say, so it cannot make CI flaky; with --strict a FAIL exits 1.
+
+With --mixes it times the finder instead, for every search breadth (none, a drug, two
+words, a common word, a cancer-type group's name, a word in every trial) with every mix
+of filters and orders in FILTER_MIXES: issue 13 sets its target for every filter mix.
 """
 
 import argparse
@@ -87,6 +92,11 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument(
         "--only", help="time only the pages whose name contains this (e.g. 'finder')"
+    )
+    parser.add_argument(
+        "--mixes",
+        action="store_true",
+        help="time the finder for every search breadth with every mix of filters instead",
     )
     args = parser.parse_args()
     if args.trials < 10:
@@ -190,6 +200,47 @@ def pages() -> list[Page]:
             admin=True,
         ),
         Page("admin changelist, search", "/admin/trials/trial/?q=neuroblastoma", admin=True),
+    ]
+
+
+# Searches from narrow to broad in the generated data (trials.demo.generated): a drug, two
+# words, a cancer type's everyday word, a group's name (half the trials), a word of every
+# trial's texts.
+SEARCH_BREADTHS = ["", "dinutuximab", "relapsed neuroblastoma", "leukemia", "solid tumours"]
+SEARCH_BREADTHS += ["children"]
+FILTER_MIXES = [
+    {},
+    {"cancer_type": "neuroblastoma"},
+    {"cancer_type": "neuroblastoma", "open": "1"},
+    {"phase": "phase_2", "status": "recruiting", "age": "7"},
+    {"phase": "phase_4", "status": "withdrawn"},
+    {"setting": "relapsed_refractory", "open_arm": "1"},
+    {"age": "17", "age_unit": "months"},
+    {"sort": "name"},
+    {"sort": "start", "open": "1"},
+    {"sort": "updated", "phase": "phase_4"},
+    {"page": "50"},
+]
+
+
+def filter_mixes() -> list[Page]:
+    """The finder for every search breadth with every filter mix."""
+    from urllib.parse import urlencode
+
+    def name(text: str, mix: dict) -> str:
+        parts = [f"“{text}”"] if text else []
+        parts += [f"{key}={value}" for key, value in mix.items()]
+        return "mix: " + (" + ".join(parts) or "nothing")
+
+    return [
+        Page(
+            name(text, mix),
+            "/en/trials/?" + urlencode({"q": text, **mix} if text else mix),
+            target_p95_ms=150,
+            query_leeway=2,
+        )
+        for text in SEARCH_BREADTHS
+        for mix in FILTER_MIXES
     ]
 
 
@@ -331,6 +382,10 @@ def run(args: argparse.Namespace) -> int:
         CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}},
     )
     plain_static.enable()
+
+    def measured() -> list[Page]:
+        return filter_mixes() if args.mixes else pages()
+
     try:
         call_command("migrate", verbosity=0, interactive=False)
         began = time.perf_counter()
@@ -344,7 +399,7 @@ def run(args: argparse.Namespace) -> int:
             generate_trials(small, start=0, seed=args.seed, jobs=os.cpu_count() or 1)
             small_counts = {
                 page.name: len(capture_queries(page, admin if page.admin else public))
-                for page in pages()
+                for page in measured()
             }
             generate_trials(
                 args.trials - small, start=small, seed=args.seed, jobs=os.cpu_count() or 1
@@ -357,7 +412,7 @@ def run(args: argparse.Namespace) -> int:
         built = time.perf_counter() - began
 
         results = []
-        for page in pages():
+        for page in measured():
             if args.only and args.only not in page.name:
                 continue
             client = admin if page.admin else public
