@@ -125,9 +125,13 @@ def test_a_broad_search_sorted_otherwise_lists_the_same_trials_in_that_order(cli
     response = client.get(LIST_URL, {"q": BROAD, "sort": "name", "page": "2"})
 
     expected = Trial.objects.published().matching(BROAD).order_by("short_name", "pk")
-    assert response.context["page_obj"].paginator.is_estimate
+    paginator = response.context["page_obj"].paginator
+    assert paginator.is_estimate
     shown = [trial.pk for trial in response.context["trials"]]
-    assert shown == list(expected.values_list("pk", flat=True)[20:40])
+    # The pages end where the estimate does (the sample, and so the estimate, depends on
+    # the ids the database handed out).
+    assert len(shown) == min(20, paginator.count - 20)
+    assert shown == list(expected.values_list("pk", flat=True)[20 : 20 + len(shown)])
 
 
 def test_filters_that_leave_few_of_a_broad_search_give_an_exact_total(client, registry):

