@@ -121,10 +121,20 @@ def test_a_broad_search_shows_about_counts_and_still_its_best_matches(client, re
     assert [trial.pk for trial in response.context["trials"]] == every_match_sorted(BROAD)[:20]
 
 
-def test_a_broad_search_sorted_otherwise_lists_the_same_trials_in_that_order(client, registry):
-    response = client.get(LIST_URL, {"q": BROAD, "sort": "name", "page": "2"})
+@pytest.mark.parametrize("each_document", [True, False], ids=["each document", "hashed"])
+@pytest.mark.parametrize(
+    ("sort", "order"),
+    [("name", ["short_name", "pk"]), ("updated", ["-updated_at", "pk"])],
+)
+def test_a_broad_search_sorted_otherwise_lists_the_same_trials_in_that_order(
+    client, registry, monkeypatch, each_document, sort, order
+):
+    """Each trial read is tested against its own document (first pages) or against every
+    match hashed first (deeper ones): either way the same trials in the same order."""
+    monkeypatch.setattr("trials.filters.reads_each_document", lambda *args: each_document)
+    response = client.get(LIST_URL, {"q": BROAD, "sort": sort, "page": "2"})
 
-    expected = Trial.objects.published().matching(BROAD).order_by("short_name", "pk")
+    expected = Trial.objects.published().matching(BROAD).order_by(*order)
     paginator = response.context["page_obj"].paginator
     assert paginator.is_estimate
     shown = [trial.pk for trial in response.context["trials"]]

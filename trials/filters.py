@@ -27,7 +27,14 @@ from .models.cancer_type import set_trial_counts, tag_ids_counting_for, tags_in_
 from .models.trial import HAS_OPEN_ARM, OPEN_FOR_INCLUSION, for_disease_setting
 from .paging import KnownSlice, count_with_slice, max_pages, requested_page, round_for_people
 from .registry_search import RegistrySearch, SearchTerms, registry_searches
-from .search import SAMPLE_EVERY, Search, Vocabulary, with_cancer_types, with_facet
+from .search import (
+    SAMPLE_EVERY,
+    Search,
+    Vocabulary,
+    reads_each_document,
+    with_cancer_types,
+    with_facet,
+)
 
 # Parameters that take several values (?phase=phase_1&phase=phase_2): an unknown value
 # among them is left out with a message, and the known ones still apply.
@@ -415,25 +422,18 @@ class TrialFilter(django_filters.FilterSet):
 
     # Counts beside each option ---------------------------------------------------------
 
-    def queryset_without(
-        self, *excluded: str, sampled: bool = False, per_row: bool = False, within=None
-    ):
+    def queryset_without(self, *excluded: str, **how):
         """The trials every valid filter except `excluded` lets through: what an option of
-        `excluded` would give if chosen along with the rest. For `sampled`, `per_row` and
-        `within` (how the search text's matches are read) see
+        `excluded` would give if chosen along with the rest. For `how` the search text's
+        matches are read (`sampled`, `per_row`, `within`, `each_document`) see
         trials.search.Search.condition."""
         queryset = self.queryset.all()
+        read_otherwise = any(option not in (None, False) for option in how.values())
         for name, value in self.valid_values().items():
             if name in excluded:
                 continue
-            if name == "q" and (sampled or per_row or within is not None):
-                queryset = queryset.matching(
-                    value,
-                    vocabulary=self.vocabulary,
-                    sampled=sampled,
-                    per_row=per_row,
-                    within=within,
-                )
+            if name == "q" and read_otherwise:
+                queryset = queryset.matching(value, vocabulary=self.vocabulary, **how)
             else:
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
@@ -468,8 +468,12 @@ class TrialFilter(django_filters.FilterSet):
         if self.sort_order == "relevance" and many:
             search = Search(self.valid_values()["q"], self.queryset.db, self.vocabulary)
             return search.best_match_pages(self.queryset_without("q"))
-        trials = self.ordered(self.queryset_without(per_row=True), results=results)
-        return trials.values_list("pk", flat=True)
+        page_end = min(requested_page(self.data or {}), max_pages(self.page_size)) * self.page_size
+        if reads_each_document(page_end, results):
+            matches = self.queryset_without(each_document=True)
+        else:
+            matches = self.queryset_without(per_row=True)
+        return self.ordered(matches, results=results).values_list("pk", flat=True)
 
     @property
     def counts_from_a_sample(self) -> bool:

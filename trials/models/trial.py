@@ -227,13 +227,13 @@ class TrialQuerySet(models.QuerySet):
             text, vocabulary=vocabulary
         )
 
-    def matching(self, text: str, *, vocabulary=None, sampled=False, per_row=False, within=None):
-        """Trials matching `text` (trials.search), in no particular order; for `sampled`,
-        `per_row` and `within` see trials.search.Search.condition."""
+    def matching(self, text: str, *, vocabulary=None, **how):
+        """Trials matching `text` (trials.search), in no particular order; for how the
+        matches are read (`sampled`, `per_row`, `within`, `each_document`) see
+        trials.search.Search.condition."""
         from ..search import Search
 
-        search = Search(text, self.db, vocabulary)
-        return self.filter(search.condition(sampled=sampled, per_row=per_row, within=within))
+        return self.filter(Search(text, self.db, vocabulary).condition(**how))
 
     def with_relevance(self, text: str, *, vocabulary=None, every_word: bool = True):
         """Annotated with how well each trial matches `text` (`relevance`, best highest);
