@@ -215,3 +215,22 @@ def test_a_dutch_follower_gets_dutch_emails(client, site, django_capture_on_comm
     assert message.subject.startswith("Graag bevestigen")
     assert "Open deze link om te bevestigen" in message.body
     assert "/nl/follow/confirm/" in message.body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "total", "option"), [("nl", "1.234", "(2.345)"), ("en", "1,234", "(2,345)")]
+)
+def test_counts_of_a_thousand_or_more_are_grouped_as_each_language_writes_them(
+    client, monkeypatch, language, total, option
+):
+    """A registry's collection counts in thousands: "1.234 onderzoeken", not "1234"."""
+    TrialFactory(short_name="TRIAL-one")
+    monkeypatch.setattr("trials.filters.FacetCounts.results", property(lambda counts: 1234))
+    monkeypatch.setattr("trials.filters.FacetCounts.of", lambda counts, facet, value: 2345)
+
+    text = visible_text(client.get(f"/{language}/trials/").text)
+
+    found = "onderzoeken gevonden" if language == "nl" else "trials found"
+    assert f"{total} {found}" in text
+    assert option in text
