@@ -448,9 +448,8 @@ class TrialFilter(django_filters.FilterSet):
         words = self._facet_words()
         matches = self.queryset_without(per_row=words is None, within=words)
         trials = self.ordered(matches, results=estimate)
-        size = self.page_size
-        start = (min(requested_page(self.data or {}), max_pages(size)) - 1) * size
-        total, page_ids = count_with_slice(trials, start, start + size)
+        start, stop = self._requested_slice()
+        total, page_ids = count_with_slice(trials, start, stop)
         self.counted_page = KnownSlice(trials.values_list("pk", flat=True), start, page_ids)
         return total
 
@@ -468,12 +467,18 @@ class TrialFilter(django_filters.FilterSet):
         if self.sort_order == "relevance" and many:
             search = Search(self.valid_values()["q"], self.queryset.db, self.vocabulary)
             return search.best_match_pages(self.queryset_without("q"))
-        page_end = min(requested_page(self.data or {}), max_pages(self.page_size)) * self.page_size
+        _, page_end = self._requested_slice()
         if reads_each_document(page_end, results):
             matches = self.queryset_without(each_document=True)
         else:
             matches = self.queryset_without(per_row=True)
         return self.ordered(matches, results=results).values_list("pk", flat=True)
+
+    def _requested_slice(self) -> tuple[int, int]:
+        """Where the page the visitor asked for starts and ends among the results (as far
+        as the pages go), before paginate() checks it against the pages there are."""
+        number = min(requested_page(self.data or {}), max_pages(self.page_size))
+        return (number - 1) * self.page_size, number * self.page_size
 
     @property
     def counts_from_a_sample(self) -> bool:
@@ -486,9 +491,8 @@ class TrialFilter(django_filters.FilterSet):
         """The facet filters in force as one query of the search documents' words for
         them (migration 0023), or None when none is in force."""
         words = [words for _, words in self._facet_conditions().values()]
-        if chosen := self._selected("cancer_type"):
-            chosen_types = [self.cancer_types_by_slug[slug] for slug in chosen]
-            words.append(with_cancer_types(chosen_types, self.vocabulary))
+        if chosen := self._chosen_cancer_types():
+            words.append(with_cancer_types(chosen, self.vocabulary))
         return reduce(and_, words) if words else None
 
     def _facet_conditions(self) -> dict[str, tuple[Q, object]]:
@@ -538,7 +542,7 @@ class TrialFilter(django_filters.FilterSet):
         for index, (facet, value, where, excluded) in enumerate(options):
             columns[facet, value] = f"option_{index}"
             aggregates[f"option_{index}"] = count(*excluded, where=where)
-        chosen = [self.cancer_types_by_slug[slug] for slug in self._selected("cancer_type")]
+        chosen = self._chosen_cancer_types()
         chosen_tags = frozenset(tag_ids_counting_for(chosen, self.cancer_types)) if chosen else None
 
         def counts(*, sampled: bool) -> FacetCounts:
@@ -568,6 +572,9 @@ class TrialFilter(django_filters.FilterSet):
                     sampled.exact_results = self._count_with_page(estimate=sampled.results)
                 return sampled
         return counts(sampled=False)
+
+    def _chosen_cancer_types(self) -> list[CancerType]:
+        return [self.cancer_types_by_slug[slug] for slug in self._selected("cancer_type")]
 
     def _selected(self, name: str) -> list:
         value = self.valid_values().get(name)

@@ -229,7 +229,7 @@ class Search:
         if within is not None:
             query = query & within
         ids = SearchDocument.objects.filter(document=EvaluatedOnce(query)).values("trial_id")
-        others = [ids for ids in (self.numbers, self.partial_numbers) if ids is not None]
+        others = self._named_numbers()
         if sampled:
             others = [ids.filter(trial_id__in=sampled_ids()) for ids in others]
         return ids.union(*others, all=True) if others else ids
@@ -253,10 +253,14 @@ class Search:
             document=EvaluatedOnce(self._document_query()),
         )
         condition = Q(MatchedPerRow(Q(Exists(documents))))
-        for ids in (self.numbers, self.partial_numbers):
-            if ids is not None:
-                condition |= Q(pk__in=ids)
+        for ids in self._named_numbers():
+            condition |= Q(pk__in=ids)
         return condition
+
+    def _named_numbers(self) -> list:
+        """The ids of the trials with the registry number the text names, exactly and in
+        part, each set that there is."""
+        return [ids for ids in (self.numbers, self.partial_numbers) if ids is not None]
 
     def relevance(self, *, every_word: bool = True):
         """Best first: the trial's name or registry number, part of them, a cancer type
@@ -380,10 +384,10 @@ class BestMatchPages:
         offset, stop = page.start or 0, page.stop
         branches, higher = [], Q(pk__in=[])
         for relevance, condition, ids in self.tiers:
-            # A set of ids is read first (AmongIds): as `id IN (...)`, PostgreSQL could walk
+            # A set of ids is read first (among_ids): as `id IN (...)`, PostgreSQL could walk
             # the trials in order testing each against the documents (0.7 s for an empty
             # tier). The higher tiers are left out by their condition (a hashed set).
-            tier = self.others.filter(condition if ids is None else AmongIds(ids))
+            tier = self.others.filter(condition if ids is None else among_ids(ids))
             tier = tier.exclude(higher)
             branches.append(_in_order(tier.annotate(relevance=Value(relevance)))[:stop])
             higher |= condition
@@ -561,7 +565,7 @@ class MatchedPerRow(Func):
         super().__init__(ExpressionWrapper(condition, output_field=models.BooleanField()))
 
 
-def AmongIds(ids) -> Q:  # noqa: N802 (a condition, named as one)
+def among_ids(ids) -> Q:
     """The trial is among `ids` (a query of trial ids: a tier of best match), as
     `id = ANY(ARRAY(ids))` on PostgreSQL: the set is read first, once, and each trial
     looked up by its id. As `id IN (ids)` PostgreSQL could instead walk the trials in the

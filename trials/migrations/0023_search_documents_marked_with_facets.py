@@ -14,12 +14,13 @@ import importlib
 from django.db import migrations
 
 every_word = importlib.import_module("trials.migrations.0019_one_search_document_for_every_word")
+sample = importlib.import_module("trials.migrations.0021_search_documents_marked_with_a_sample")
 
 FACETS = """ARRAY['status:' || {t}.status, 'phase:' || {t}.phase,
               'setting:' || {t}.disease_setting]
         || CASE WHEN {t}.has_open_arm THEN ARRAY['open_arm:yes'] ELSE '{{}}'::text[] END"""
 FACET_COLUMNS = ("status", "phase", "disease_setting", "has_open_arm")
-SAMPLE = "array_to_tsvector(ARRAY['sample:' || mod(trial.id, 16)])"
+SAMPLE = sample.SAMPLE.format(id="trial.id")
 
 
 def document_function(facets: bool) -> str:
